@@ -1,0 +1,263 @@
+//! What the generated code builds on: endpoint metadata, the transport a client plugs in,
+//! and the helpers server-side dispatch uses.
+
+use std::fmt;
+use std::ops::Deref;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::{Error, IdempotencyKey, Result};
+
+/// How an endpoint may be retried, declared per endpoint in the spec.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RetryClass {
+    /// A read: retried on transport errors, 429 and 5xx.
+    Safe,
+    /// A write retried only with the same idempotency key and a byte-identical body.
+    Keyed,
+    /// Never retried.
+    Never,
+}
+
+impl RetryClass {
+    /// The spec's spelling: `safe`, `keyed` or `never`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RetryClass::Safe => "safe",
+            RetryClass::Keyed => "keyed",
+            RetryClass::Never => "never",
+        }
+    }
+}
+
+/// Everything the spec says about one endpoint, readable by any tool (sandbox, CLI, docs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EndpointMeta {
+    parts: EndpointMetaParts,
+}
+
+/// The fields of an [`EndpointMeta`]; written by the `api!` macro only.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EndpointMetaParts {
+    pub name: &'static str,
+    pub method: &'static str,
+    pub path: &'static str,
+    pub request_type: &'static str,
+    pub response_type: &'static str,
+    pub retry: RetryClass,
+    pub idempotency_header: Option<&'static str>,
+    pub sensitive_fields: &'static [&'static str],
+    pub deprecated: Option<&'static str>,
+    pub doc: &'static str,
+}
+
+impl EndpointMeta {
+    #[doc(hidden)]
+    #[must_use]
+    pub const fn __new(parts: EndpointMetaParts) -> Self {
+        EndpointMeta { parts }
+    }
+
+    /// The method name on `SenjaroApi`, such as `create_payment`.
+    #[must_use]
+    pub fn name(&self) -> &'static str {
+        self.parts.name
+    }
+
+    /// Always `POST`: every merchant endpoint is a POST, reads included.
+    #[must_use]
+    pub fn method(&self) -> &'static str {
+        self.parts.method
+    }
+
+    /// The path under the base URL, such as `/senjaropay/merchant/payments/create`.
+    #[must_use]
+    pub fn path(&self) -> &'static str {
+        self.parts.path
+    }
+
+    /// The request type as written in the spec.
+    #[must_use]
+    pub fn request_type(&self) -> &'static str {
+        self.parts.request_type
+    }
+
+    /// The response type as written in the spec.
+    #[must_use]
+    pub fn response_type(&self) -> &'static str {
+        self.parts.response_type
+    }
+
+    /// How the endpoint may be retried.
+    #[must_use]
+    pub fn retry(&self) -> RetryClass {
+        self.parts.retry
+    }
+
+    /// The idempotency header the endpoint requires, if any.
+    #[must_use]
+    pub fn idempotency_header(&self) -> Option<&'static str> {
+        self.parts.idempotency_header
+    }
+
+    /// Request fields whose values must never be logged.
+    #[must_use]
+    pub fn sensitive_fields(&self) -> &'static [&'static str] {
+        self.parts.sensitive_fields
+    }
+
+    /// The deprecation note, if the endpoint is deprecated (empty when no note was given).
+    #[must_use]
+    pub fn deprecated(&self) -> Option<&'static str> {
+        self.parts.deprecated
+    }
+
+    /// The endpoint's doc comment.
+    #[must_use]
+    pub fn doc(&self) -> &'static str {
+        self.parts.doc
+    }
+}
+
+/// Checks a request before anything is sent, so bad input never reaches the network. Every
+/// request type of the spec implements it (an empty `impl` accepts everything).
+pub trait Validate {
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`] naming the offending field.
+    fn validate(&self) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// A request type of the spec, tying it to its endpoint. Implemented by the `api!` macro.
+pub trait Endpoint: Serialize + DeserializeOwned + Validate + Send + Sync + 'static {
+    /// What a successful call returns.
+    type Response: Serialize + DeserializeOwned + Send + Sync + 'static;
+    /// The endpoint's metadata.
+    const META: &'static EndpointMeta;
+}
+
+/// A request sent with an idempotency header; it may carry the caller's key.
+pub trait Idempotent {
+    /// The caller's key, if one was set.
+    fn idempotency_key(&self) -> Option<&IdempotencyKey>;
+    /// Sets the key (used on the server side, from the header).
+    fn set_idempotency_key(&mut self, key: IdempotencyKey);
+}
+
+/// The answer to a call that carried an idempotency key, with the key that was used:
+/// store it with your order to retry safely.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Keyed<T> {
+    /// The key sent on every attempt of this call.
+    pub idempotency_key: IdempotencyKey,
+    /// The decoded answer.
+    pub response: T,
+}
+
+impl<T> Keyed<T> {
+    /// Pairs an answer with the key it was obtained with.
+    #[must_use]
+    pub fn new(idempotency_key: IdempotencyKey, response: T) -> Self {
+        Keyed {
+            idempotency_key,
+            response,
+        }
+    }
+
+    /// The answer without the key.
+    #[must_use]
+    pub fn into_inner(self) -> T {
+        self.response
+    }
+}
+
+impl<T> Deref for Keyed<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.response
+    }
+}
+
+/// Sends endpoint requests somewhere: implement it and the spec's `SenjaroApi` trait follows,
+/// one method per endpoint. `senjaro_api::Client` implements it over HTTP.
+#[crate::__private::async_trait]
+pub trait Transport: Send + Sync {
+    /// Sends a request of an endpoint without an idempotency header.
+    ///
+    /// # Errors
+    ///
+    /// Any [`Error`] the call ends in.
+    async fn call<E: Endpoint>(&self, request: E) -> Result<E::Response>;
+
+    /// Sends a request of an endpoint with an idempotency header, returning the key used.
+    ///
+    /// # Errors
+    ///
+    /// Any [`Error`] the call ends in; errors carry the key whenever one was drawn or given.
+    async fn call_keyed<E: Endpoint + Idempotent>(&self, request: E) -> Result<Keyed<E::Response>>;
+}
+
+/// One JSON `POST` received by a server, for the generated `dispatch`.
+#[derive(Clone, Copy)]
+pub struct Incoming<'a> {
+    /// The request path, without query string.
+    pub path: &'a str,
+    /// The idempotency header's value, if the request had one.
+    pub idempotency_key: Option<&'a str>,
+    /// The raw body.
+    pub body: &'a [u8],
+}
+
+impl fmt::Debug for Incoming<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Incoming")
+            .field("path", &self.path)
+            .field("body_len", &self.body.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Decodes a request body, naming the field that failed.
+///
+/// # Errors
+///
+/// [`Error::InvalidRequest`] naming the JSON path that failed.
+pub fn decode_request<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
+    crate::error::decode_json(body).map_err(|(path, e)| {
+        let field = if path == "." { "body".to_owned() } else { path };
+        Error::invalid_request(field, e.to_string())
+    })
+}
+
+/// The idempotency key of an incoming request, which must be present and valid.
+///
+/// # Errors
+///
+/// [`Error::InvalidRequest`] naming the header.
+pub fn require_idempotency_key(value: Option<&str>, header: &str) -> Result<IdempotencyKey> {
+    match value {
+        None => Err(Error::invalid_request(header, "this header is required")),
+        Some(key) => {
+            IdempotencyKey::new(key).map_err(|e| Error::invalid_request(header, e.reason_text()))
+        }
+    }
+}
+
+/// Encodes an answer body.
+///
+/// # Errors
+///
+/// Only if serialization fails, which the spec's types never do.
+pub fn encode_response<T: Serialize>(answer: &T) -> Result<Vec<u8>> {
+    serde_json::to_vec(answer).map_err(|e| Error::transport(e, None))
+}
+
+/// Compile-time check that a keyed endpoint's request type can carry a key.
+pub const fn assert_idempotent<T: Idempotent>() {}

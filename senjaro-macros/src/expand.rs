@@ -1,0 +1,192 @@
+//! Tokens out: the trait, its blanket implementation over any transport, per-endpoint
+//! metadata, the endpoint table and server-side dispatch. No checks are left here.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned as _;
+
+use crate::ctxt::Errors;
+use crate::paths::private;
+use crate::validate::{Endpoint, Retry};
+
+pub(crate) fn expand(endpoints: &[Endpoint], errors: Errors) -> TokenStream {
+    let p = private();
+    let errors = errors.into_compile_errors();
+
+    let trait_methods = endpoints.iter().map(|e| {
+        let Endpoint {
+            docs,
+            deprecated,
+            name,
+            request,
+            ..
+        } = e;
+        let output = output_type(e);
+        quote! {
+            #(#docs)*
+            #deprecated
+            async fn #name(&self, request: #request) -> #p::Result<#output>;
+        }
+    });
+
+    let transport_methods = endpoints.iter().map(|e| {
+        let Endpoint { name, request, .. } = e;
+        let output = output_type(e);
+        let call = if e.idempotency_header.is_some() {
+            quote!(#p::Transport::call_keyed(self, request).await)
+        } else {
+            quote!(#p::Transport::call(self, request).await)
+        };
+        quote! {
+            async fn #name(&self, request: #request) -> #p::Result<#output> {
+                #call
+            }
+        }
+    });
+
+    let endpoint_impls = endpoints.iter().map(|e| endpoint_impl(e, &p));
+    let metas = endpoints.iter().map(|e| {
+        let request = &e.request;
+        quote!(<#request as #p::Endpoint>::META)
+    });
+    let routes = endpoints.iter().map(|e| route(e, &p));
+
+    quote! {
+        #errors
+
+        /// The merchant API: one authenticated `POST` per endpoint of the spec.
+        ///
+        /// Implemented by the HTTP client for any [`Transport`](#p::Transport), by the sandbox,
+        /// and by any fake a test writes. Object safe: use it as `Arc<dyn SenjaroApi>`.
+        #[#p::async_trait]
+        pub trait SenjaroApi: ::core::marker::Send + ::core::marker::Sync {
+            #(#trait_methods)*
+        }
+
+        #[#p::async_trait]
+        impl<__SenjaroTransport: #p::Transport> SenjaroApi for __SenjaroTransport {
+            #(#transport_methods)*
+        }
+
+        #(#endpoint_impls)*
+
+        /// Metadata of every endpoint in the spec, in declaration order.
+        pub const ENDPOINTS: &[&#p::EndpointMeta] = &[#(#metas),*];
+
+        /// Routes one incoming JSON `POST` to the matching method of `api`.
+        ///
+        /// Returns `None` when no endpoint has `incoming.path`. Otherwise returns the JSON body
+        /// of the answer, or the error to turn into an HTTP error response.
+        #[allow(deprecated)]
+        pub async fn dispatch<__SenjaroApi>(
+            api: &__SenjaroApi,
+            incoming: #p::Incoming<'_>,
+        ) -> ::core::option::Option<#p::Result<#p::Vec<u8>>>
+        where
+            __SenjaroApi: SenjaroApi + ?::core::marker::Sized,
+        {
+            match incoming.path {
+                #(#routes)*
+                _ => ::core::option::Option::None,
+            }
+        }
+    }
+}
+
+fn output_type(e: &Endpoint) -> TokenStream {
+    let p = private();
+    let response = &e.response;
+    if e.idempotency_header.is_some() {
+        quote!(#p::Keyed<#response>)
+    } else {
+        quote!(#response)
+    }
+}
+
+fn endpoint_impl(e: &Endpoint, p: &TokenStream) -> TokenStream {
+    let Endpoint {
+        request,
+        response,
+        path,
+        name_str,
+        doc_text,
+        sensitive,
+        ..
+    } = e;
+    let retry = match e.retry {
+        Retry::Safe => quote!(Safe),
+        Retry::Keyed => quote!(Keyed),
+        Retry::Never => quote!(Never),
+    };
+    let header = if let Some(h) = &e.idempotency_header {
+        quote!(::core::option::Option::Some(#h))
+    } else {
+        quote!(::core::option::Option::None)
+    };
+    let deprecated = if let Some(note) = &e.deprecated_note {
+        quote!(::core::option::Option::Some(#note))
+    } else {
+        quote!(::core::option::Option::None)
+    };
+    let request_name = type_name(request);
+    let response_name = type_name(response);
+    let keyed_check = e.idempotency_header.as_ref().map(|_| {
+        quote_spanned! {request.span()=>
+            const _: fn() = #p::assert_idempotent::<#request>;
+        }
+    });
+    quote! {
+        #keyed_check
+
+        impl #p::Endpoint for #request {
+            type Response = #response;
+            const META: &'static #p::EndpointMeta = &#p::EndpointMeta::__new(#p::EndpointMetaParts {
+            name: #name_str,
+            method: "POST",
+            path: #path,
+            request_type: #request_name,
+            response_type: #response_name,
+            retry: #p::RetryClass::#retry,
+            idempotency_header: #header,
+            sensitive_fields: &[#(#sensitive),*],
+            deprecated: #deprecated,
+                doc: #doc_text,
+            });
+        }
+    }
+}
+
+fn route(e: &Endpoint, p: &TokenStream) -> TokenStream {
+    let Endpoint {
+        name,
+        request,
+        path,
+        ..
+    } = e;
+    let (set_key, encode) = match &e.idempotency_header {
+        Some(header) => (
+            quote! {
+                #p::Idempotent::set_idempotency_key(
+                    &mut request,
+                    #p::require_idempotency_key(incoming.idempotency_key, #header)?,
+                );
+            },
+            quote!(#p::encode_response(&answer.response)),
+        ),
+        None => (quote!(), quote!(#p::encode_response(&answer))),
+    };
+    quote! {
+        #path => ::core::option::Option::Some(async {
+            #[allow(unused_mut)]
+            let mut request: #request = #p::decode_request(incoming.body)?;
+            #set_key
+            #p::Validate::validate(&request)?;
+            let answer = api.#name(request).await?;
+            #encode
+        }.await),
+    }
+}
+
+fn type_name(ty: &syn::Type) -> String {
+    quote!(#ty).to_string().replace(' ', "")
+}

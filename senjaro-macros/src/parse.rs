@@ -1,0 +1,120 @@
+//! Syntax only: turns the macro input into [`Spec`], keeping every token for error spans.
+//!
+//! ```text
+//! /// Doc comment, carried onto the trait method.
+//! #[deprecated = "use other_endpoint"]
+//! fn create_payment(CreatePaymentRequest) -> CreatePaymentResponse {
+//!     path: "/senjaropay/merchant/payments/create",
+//!     retry: keyed,
+//!     idempotency_header: "x-idempotency-key",
+//!     sensitive: [phone_number, customer],
+//! }
+//! ```
+
+use proc_macro2::Span;
+use syn::ext::IdentExt as _;
+use syn::parse::{Parse, ParseStream};
+use syn::punctuated::Punctuated;
+use syn::{Attribute, Ident, LitStr, Token, Type, braced, bracketed, parenthesized};
+
+pub(crate) struct Spec {
+    pub(crate) endpoints: Vec<RawEndpoint>,
+}
+
+pub(crate) struct RawEndpoint {
+    pub(crate) attrs: Vec<Attribute>,
+    pub(crate) name: Ident,
+    /// The span of the parentheses, for "missing request" errors.
+    pub(crate) paren_span: Span,
+    pub(crate) request: Option<Type>,
+    pub(crate) response: Option<Type>,
+    pub(crate) fields: Vec<RawField>,
+}
+
+pub(crate) struct RawField {
+    pub(crate) key: Ident,
+    pub(crate) value: RawValue,
+}
+
+pub(crate) enum RawValue {
+    Str(LitStr),
+    Ident(Ident),
+    List(Vec<Ident>),
+}
+
+impl Parse for Spec {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let mut endpoints = Vec::new();
+        while !input.is_empty() {
+            endpoints.push(input.parse()?);
+        }
+        Ok(Spec { endpoints })
+    }
+}
+
+impl Parse for RawEndpoint {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let attrs = input.call(Attribute::parse_outer)?;
+        input.parse::<Token![fn]>().map_err(|e| {
+            syn::Error::new(
+                e.span(),
+                "expected `fn`: each endpoint reads `fn name(Request) -> Response { ... }`",
+            )
+        })?;
+        let name = input.call(Ident::parse_any)?;
+
+        let args;
+        let paren = parenthesized!(args in input);
+        let request = if args.is_empty() {
+            None
+        } else {
+            Some(args.parse::<Type>()?)
+        };
+        if !args.is_empty() {
+            return Err(args.error("an endpoint takes exactly one request type"));
+        }
+
+        let response = if input.peek(Token![->]) {
+            input.parse::<Token![->]>()?;
+            Some(input.parse::<Type>()?)
+        } else {
+            None
+        };
+
+        let body;
+        braced!(body in input);
+        let fields = Punctuated::<RawField, Token![,]>::parse_terminated(&body)?
+            .into_iter()
+            .collect();
+
+        Ok(RawEndpoint {
+            attrs,
+            name,
+            paren_span: paren.span.join(),
+            request,
+            response,
+            fields,
+        })
+    }
+}
+
+impl Parse for RawField {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let key = input.call(Ident::parse_any)?;
+        input.parse::<Token![:]>()?;
+        let value = if input.peek(LitStr) {
+            RawValue::Str(input.parse()?)
+        } else if input.peek(syn::token::Bracket) {
+            let items;
+            bracketed!(items in input);
+            let list =
+                Punctuated::<Ident, Token![,]>::parse_terminated_with(&items, Ident::parse_any)?;
+            RawValue::List(list.into_iter().collect())
+        } else if input.peek(Ident::peek_any) {
+            RawValue::Ident(input.call(Ident::parse_any)?)
+        } else {
+            return Err(input.error("expected a string, an identifier or a `[...]` list"));
+        };
+        Ok(RawField { key, value })
+    }
+}
