@@ -194,7 +194,7 @@ impl fmt::Display for Error {
 impl StdError for Error {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
         match self {
-            Error::Decode(e) => Some(&e.source),
+            Error::Decode(e) => Some(&*e.source),
             Error::Transport(e) => Some(&*e.source),
             Error::OutcomeUnknown(e) => Some(&*e.source),
             _ => None,
@@ -343,11 +343,23 @@ pub struct DecodeError {
     status: u16,
     path: String,
     excerpt: String,
-    source: serde_json::Error,
+    source: BoxError,
     idempotency_key: Option<IdempotencyKey>,
 }
 
 impl DecodeError {
+    /// A 2xx answer whose body exceeds `limit` bytes; only its start was read.
+    #[must_use]
+    pub fn too_large(status: u16, limit: usize, start: &[u8]) -> Error {
+        Error::Decode(Box::new(DecodeError {
+            status,
+            path: ".".to_owned(),
+            excerpt: excerpt(start),
+            source: format!("the body is larger than {limit} bytes").into(),
+            idempotency_key: None,
+        }))
+    }
+
     /// Decodes `body` as `T`, or describes where it failed.
     ///
     /// # Errors
@@ -359,7 +371,7 @@ impl DecodeError {
                 status,
                 path,
                 excerpt: excerpt(body),
-                source,
+                source: Box::new(source),
                 idempotency_key: None,
             }))
         })

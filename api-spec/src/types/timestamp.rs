@@ -26,6 +26,12 @@ impl Timestamp {
         Timestamp { raw, parsed }
     }
 
+    /// The current time, written as RFC 3339 with milliseconds.
+    #[must_use]
+    pub fn now() -> Self {
+        Timestamp::from_datetime(OffsetDateTime::now_utc())
+    }
+
     /// The moment in UTC, written as RFC 3339 with milliseconds (`2026-01-01T10:30:00.000Z`).
     #[must_use]
     pub fn from_datetime(moment: OffsetDateTime) -> Self {

@@ -1,0 +1,272 @@
+//! One call, from validated request to decoded answer: attempts, deadlines, retries and the
+//! mapping of every failure to a typed [`Error`].
+
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::Bytes;
+use reqwest::StatusCode;
+use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
+use senjaro_spec::{
+    ApiError, DecodeError, Endpoint, IdempotencyKey, Idempotent, Keyed, RetryClass, Transport,
+};
+use tracing::Instrument as _;
+
+use crate::client::Client;
+use crate::retry::retry_after;
+use crate::secret::scrub;
+use crate::{Error, Result};
+
+const API_KEY: HeaderName = HeaderName::from_static("x-api-key");
+const API_SECRET: HeaderName = HeaderName::from_static("x-api-secret");
+const JSON: HeaderValue = HeaderValue::from_static("application/json");
+
+/// How one attempt ended, when it did not succeed.
+enum Failure {
+    /// The connection could not be opened: the server saw nothing.
+    NotSent(reqwest::Error),
+    /// The request may have reached the server, but no complete answer came back.
+    MaybeSent(reqwest::Error),
+    /// The attempt's time ran out; the request may have reached the server.
+    TimedOut(Duration),
+    /// The server answered with an error status.
+    Answer(ApiError),
+}
+
+impl Failure {
+    fn retryable(&self, class: RetryClass) -> bool {
+        match (self, class) {
+            (Failure::NotSent(_), _) => true,
+            (_, RetryClass::Never) => false,
+            (Failure::Answer(e), _) => e.status() == 429 || e.status() >= 500,
+            (Failure::MaybeSent(_) | Failure::TimedOut(_), _) => true,
+        }
+    }
+
+    fn may_have_reached_server(&self) -> bool {
+        !matches!(self, Failure::NotSent(_))
+    }
+}
+
+#[async_trait::async_trait]
+impl Transport for Client {
+    async fn call<E: Endpoint>(&self, request: E) -> Result<E::Response> {
+        self.execute(&request, None).await
+    }
+
+    async fn call_keyed<E: Endpoint + Idempotent>(&self, request: E) -> Result<Keyed<E::Response>> {
+        let key = request
+            .idempotency_key()
+            .cloned()
+            .unwrap_or_else(IdempotencyKey::generate);
+        match self.execute(&request, Some(&key)).await {
+            Ok(response) => Ok(Keyed::new(key, response)),
+            Err(e) => Err(e.with_idempotency_key(&key)),
+        }
+    }
+}
+
+impl Client {
+    async fn execute<E: Endpoint>(
+        &self,
+        request: &E,
+        key: Option<&IdempotencyKey>,
+    ) -> Result<E::Response> {
+        let meta = E::META;
+        let span = tracing::debug_span!(
+            "senjaro.call",
+            endpoint = meta.name(),
+            attempts = tracing::field::Empty,
+            status = tracing::field::Empty,
+        );
+        async move {
+            request.validate()?;
+            // Serialised once: every attempt sends the same bytes with the same key.
+            let body = Bytes::from(
+                serde_json::to_vec(request)
+                    .map_err(|e| Error::invalid_request("body", e.to_string()))?,
+            );
+            let url = format!("{}{}", self.inner.base_url, meta.path());
+            let idempotency = match (meta.idempotency_header(), key) {
+                (Some(name), Some(key)) => Some((
+                    HeaderName::from_static(name),
+                    HeaderValue::from_str(key.as_str()).map_err(|_| {
+                        Error::invalid_request("idempotency_key", "not a valid header value")
+                    })?,
+                )),
+                _ => None,
+            };
+
+            let started = Instant::now();
+            let deadline = started + self.settings.timeouts.total_limit();
+            let policy = self.settings.retry;
+            let mut reached_server = false;
+            let mut attempt = 0;
+            loop {
+                attempt += 1;
+                let remaining = deadline.saturating_duration_since(Instant::now());
+                let limit = self.settings.timeouts.attempt_limit().min(remaining);
+                let attempt_started = Instant::now();
+                let outcome = tokio::time::timeout(
+                    limit,
+                    self.attempt(&url, idempotency.as_ref(), body.clone()),
+                )
+                .await;
+                let failure = match outcome {
+                    Ok(Ok((status, headers, answer))) => {
+                        tracing::debug!(
+                            attempt,
+                            status = status.as_u16(),
+                            latency_ms = elapsed_ms(attempt_started),
+                            "answer"
+                        );
+                        tracing::Span::current()
+                            .record("attempts", attempt)
+                            .record("status", status.as_u16());
+                        if status.is_success() {
+                            return match answer {
+                                Body::Complete(bytes) => {
+                                    DecodeError::decode(status.as_u16(), &bytes)
+                                }
+                                Body::TooLarge(start) => Err(DecodeError::too_large(
+                                    status.as_u16(),
+                                    self.inner.max_response_bytes,
+                                    &start,
+                                )),
+                            };
+                        }
+                        let bytes = scrub(
+                            answer.bytes(),
+                            [
+                                self.inner.api_secret.as_bytes(),
+                                self.inner.api_key.as_bytes(),
+                            ],
+                        );
+                        Failure::Answer(
+                            ApiError::new(status.as_u16(), &bytes)
+                                .with_retry_after(retry_after(&headers, SystemTime::now())),
+                        )
+                    }
+                    Ok(Err(e)) if e.is_connect() => Failure::NotSent(e),
+                    Ok(Err(e)) => Failure::MaybeSent(e),
+                    Err(_) => Failure::TimedOut(limit),
+                };
+                reached_server |= failure.may_have_reached_server();
+                tracing::debug!(
+                    attempt,
+                    latency_ms = elapsed_ms(attempt_started),
+                    reason = failure.describe(),
+                    "attempt failed"
+                );
+
+                if failure.retryable(meta.retry()) && attempt < policy.attempts() {
+                    let wait = match &failure {
+                        Failure::Answer(e) => {
+                            e.retry_after().unwrap_or_else(|| policy.backoff(attempt))
+                        }
+                        _ => policy.backoff(attempt),
+                    };
+                    if Instant::now() + wait < deadline {
+                        tokio::time::sleep(wait).await;
+                        continue;
+                    }
+                }
+                tracing::Span::current().record("attempts", attempt);
+                return Err(final_error(
+                    failure,
+                    key,
+                    attempt,
+                    reached_server,
+                    self.settings.timeouts.connect_limit(),
+                ));
+            }
+        }
+        .instrument(span)
+        .await
+    }
+
+    async fn attempt(
+        &self,
+        url: &str,
+        idempotency: Option<&(HeaderName, HeaderValue)>,
+        body: Bytes,
+    ) -> std::result::Result<(StatusCode, HeaderMap, Body), reqwest::Error> {
+        let inner = &self.inner;
+        let mut request = inner
+            .http
+            .post(url)
+            .header(CONTENT_TYPE, JSON)
+            .header(API_KEY, inner.api_key.header().clone())
+            .header(API_SECRET, inner.api_secret.header().clone());
+        if let Some((name, value)) = idempotency {
+            request = request.header(name.clone(), value.clone());
+        }
+        let mut response = request.body(body).send().await?;
+        let status = response.status();
+        let headers = std::mem::take(response.headers_mut());
+        let limit = inner.max_response_bytes;
+        let mut buf = Vec::new();
+        while let Some(chunk) = response.chunk().await? {
+            if buf.len() + chunk.len() > limit {
+                buf.extend_from_slice(&chunk[..limit - buf.len()]);
+                return Ok((status, headers, Body::TooLarge(buf)));
+            }
+            buf.extend_from_slice(&chunk);
+        }
+        Ok((status, headers, Body::Complete(buf)))
+    }
+}
+
+/// An answer body, read up to the client's limit.
+enum Body {
+    Complete(Vec<u8>),
+    TooLarge(Vec<u8>),
+}
+
+impl Body {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Body::Complete(bytes) | Body::TooLarge(bytes) => bytes,
+        }
+    }
+}
+
+impl Failure {
+    fn describe(&self) -> String {
+        match self {
+            Failure::NotSent(_) => "connect failed".to_owned(),
+            Failure::MaybeSent(_) => "connection lost".to_owned(),
+            Failure::TimedOut(limit) => format!("no answer within {limit:?}"),
+            Failure::Answer(e) => format!("status {}", e.status()),
+        }
+    }
+}
+
+fn final_error(
+    failure: Failure,
+    key: Option<&IdempotencyKey>,
+    attempts: u32,
+    reached_server: bool,
+    connect: Duration,
+) -> Error {
+    // A keyed write that may have reached the server and got no definite answer: the payment
+    // may exist. Say so, whatever the last attempt's failure was.
+    if let (Some(key), true, false) = (key, reached_server, matches!(failure, Failure::Answer(_))) {
+        let cause: Box<dyn std::error::Error + Send + Sync> = match failure {
+            Failure::NotSent(e) | Failure::MaybeSent(e) => Box::new(e),
+            other => other.describe().into(),
+        };
+        return Error::outcome_unknown(key.clone(), attempts, cause);
+    }
+    match failure {
+        Failure::Answer(e) => e.into(),
+        Failure::NotSent(e) | Failure::MaybeSent(e) if !e.is_timeout() => {
+            Error::transport(e, key.cloned())
+        }
+        Failure::NotSent(_) | Failure::MaybeSent(_) => Error::timeout(connect, key.cloned()),
+        Failure::TimedOut(limit) => Error::timeout(limit, key.cloned()),
+    }
+}
+
+fn elapsed_ms(since: Instant) -> u64 {
+    u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX)
+}

@@ -1,0 +1,215 @@
+//! Serves any `SenjaroApi` over HTTP/1.1 on a local listener, speaking SenjaroPay's wire
+//! format: the generated `dispatch` routes each JSON `POST` to the matching trait method.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt as _, Full, Limited};
+use hyper::body::Incoming as HyperBody;
+use hyper::header::{CONTENT_TYPE, HeaderValue};
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+use tokio::task::JoinSet;
+
+use super::auth::Authorize;
+use crate::{ApiErrorBody, ENDPOINTS, Error, Incoming, SenjaroApi, dispatch};
+
+/// Largest request body the server reads.
+const MAX_REQUEST_BYTES: usize = 64 * 1024;
+/// Most requests the log keeps; older ones are dropped first.
+const MAX_LOGGED: usize = 100_000;
+
+/// One request the server answered, for tests to inspect. Credentials are not recorded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct LoggedRequest {
+    /// The request path.
+    pub path: String,
+    /// The idempotency header's value, if the endpoint has one and it was sent.
+    pub idempotency_key: Option<String>,
+    /// The status the server answered with.
+    pub status: u16,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct RequestLog(Mutex<Vec<LoggedRequest>>);
+
+impl RequestLog {
+    pub(crate) fn snapshot(&self) -> Vec<LoggedRequest> {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    fn push(&self, entry: LoggedRequest) {
+        let mut log = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if log.len() == MAX_LOGGED {
+            log.remove(0);
+        }
+        log.push(entry);
+    }
+}
+
+pub(crate) struct Served {
+    pub(crate) api: Arc<dyn SenjaroApi>,
+    pub(crate) auth: Arc<dyn Authorize>,
+    pub(crate) log: Arc<RequestLog>,
+}
+
+/// Accepts connections until the task is aborted; aborting also ends every open connection.
+pub(crate) async fn accept_loop(listener: TcpListener, served: Arc<Served>) {
+    let mut connections = JoinSet::new();
+    loop {
+        let (stream, _peer): (_, SocketAddr) = match listener.accept().await {
+            Ok(accepted) => accepted,
+            Err(e) => {
+                tracing::warn!(error = %e, "sandbox accept failed");
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        while connections.try_join_next().is_some() {}
+        let served = Arc::clone(&served);
+        connections.spawn(async move {
+            let service = hyper::service::service_fn(move |request| {
+                let served = Arc::clone(&served);
+                async move { Ok::<_, Infallible>(handle(&served, request).await) }
+            });
+            if let Err(e) = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await
+            {
+                tracing::debug!(error = %e, "sandbox connection ended with an error");
+            }
+        });
+    }
+}
+
+async fn handle(served: &Served, request: Request<HyperBody>) -> Response<Full<Bytes>> {
+    let path = request.uri().path().to_owned();
+    let meta = ENDPOINTS.iter().find(|meta| meta.path() == path);
+    let key = meta
+        .and_then(|meta| meta.idempotency_header())
+        .and_then(|header| request.headers().get(header))
+        .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned());
+    let response = answer(served, request, meta.is_some(), key.as_deref()).await;
+    served.log.push(LoggedRequest {
+        path,
+        idempotency_key: key,
+        status: response.status().as_u16(),
+    });
+    response
+}
+
+async fn answer(
+    served: &Served,
+    request: Request<HyperBody>,
+    known_path: bool,
+    key: Option<&str>,
+) -> Response<Full<Bytes>> {
+    if !known_path {
+        return error(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "no endpoint at this path",
+        );
+    }
+    if request.method() != Method::POST {
+        return error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            "every SenjaroPay endpoint is a POST",
+        );
+    }
+    if !served.auth.authorize(request.headers()) {
+        return error(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "missing or invalid x-api-key / x-api-secret",
+        );
+    }
+    let json = request
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(';')
+                .next()
+                .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"))
+        });
+    if !json {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "validation_error",
+            "Content-Type must be application/json",
+        );
+    }
+    let path = request.uri().path().to_owned();
+    let body = match Limited::new(request.into_body(), MAX_REQUEST_BYTES)
+        .collect()
+        .await
+    {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "validation_error",
+                "the request body is too large or was cut off",
+            );
+        }
+    };
+    let incoming = Incoming {
+        path: &path,
+        idempotency_key: key,
+        body: &body,
+    };
+    match dispatch(&*served.api, incoming).await {
+        None => error(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "no endpoint at this path",
+        ),
+        Some(Ok(answer)) => json_response(StatusCode::OK, answer),
+        Some(Err(e)) => error_response(&e),
+    }
+}
+
+fn error_response(e: &Error) -> Response<Full<Bytes>> {
+    match e {
+        Error::InvalidRequest(_) => {
+            error(StatusCode::BAD_REQUEST, "validation_error", &e.to_string())
+        }
+        Error::Api(api) => {
+            let status =
+                StatusCode::from_u16(api.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let body = match api.body() {
+                Some(body) => serde_json::to_vec(body).unwrap_or_default(),
+                None => api.excerpt().as_bytes().to_vec(),
+            };
+            json_response(status, body)
+        }
+        other => error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_error",
+            &other.to_string(),
+        ),
+    }
+}
+
+fn error(status: StatusCode, code: &str, message: &str) -> Response<Full<Bytes>> {
+    let body = ApiErrorBody::new(status.as_u16(), code, message);
+    json_response(status, serde_json::to_vec(&body).unwrap_or_default())
+}
+
+fn json_response(status: StatusCode, body: Vec<u8>) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::from(body)));
+    *response.status_mut() = status;
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
+}

@@ -1,0 +1,149 @@
+//! The sandbox's in-memory SenjaroPay: a `SenjaroApi` implementation with real state.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use super::outcomes::{Outcome, outcome_for};
+use crate::{
+    ApiError, ApiErrorBody, CreatePaymentRequest, CreatePaymentResponse, Error, IdempotencyKey,
+    Idempotent, Keyed, PaymentStatus, PaymentStatusRequest, PaymentStatusResponse, Reference,
+    Result, SenjaroApi, Timestamp,
+};
+
+/// A stateful, in-memory SenjaroPay. Use it directly as a [`SenjaroApi`] in tests, or serve it
+/// over HTTP with [`Sandbox`](super::Sandbox).
+///
+/// Payments start `PENDING` and, after the completion delay, become `COMPLETED` or `FAILED`
+/// depending on the payer's number (see [`TEST_NUMBERS`](super::TEST_NUMBERS)). A create
+/// repeated with the same idempotency key and the same body answers with the first answer and
+/// creates nothing; the same key with a different body is refused with 409
+/// `idempotency_conflict`. An unknown reference answers 404 `not_found`.
+#[derive(Debug)]
+pub struct SandboxApi {
+    completion_delay: Duration,
+    state: Mutex<State>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    payments: HashMap<Reference, Payment>,
+    by_key: HashMap<IdempotencyKey, (CreatePaymentRequest, Reference)>,
+    created: u64,
+}
+
+#[derive(Debug)]
+struct Payment {
+    number: u64,
+    request: CreatePaymentRequest,
+    created_at: Timestamp,
+    created: Instant,
+}
+
+impl SandboxApi {
+    /// A sandbox whose payments reach their final state `completion_delay` after creation.
+    #[must_use]
+    pub fn new(completion_delay: Duration) -> Self {
+        SandboxApi {
+            completion_delay,
+            state: Mutex::new(State::default()),
+        }
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        // The state stays consistent even if a holder panicked: every update is one insert.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// How many payments have been created (replays not counted).
+    #[must_use]
+    pub fn payments_created(&self) -> u64 {
+        self.state().created
+    }
+
+    fn status_of(&self, payment: &Payment) -> (PaymentStatus, Option<&'static str>) {
+        let done = payment.created.elapsed() >= self.completion_delay;
+        match outcome_for(&payment.request.phone_number) {
+            Outcome::Completes if done => (PaymentStatus::Completed, None),
+            Outcome::Fails(reason) if done => (PaymentStatus::Failed, Some(reason)),
+            _ => (PaymentStatus::Pending, None),
+        }
+    }
+}
+
+fn api_error(status: u16, code: &str, message: String) -> Error {
+    let body = ApiErrorBody::new(status, code, message);
+    let bytes = serde_json::to_vec(&body).unwrap_or_default();
+    ApiError::new(status, &bytes).into()
+}
+
+#[async_trait::async_trait]
+impl SenjaroApi for SandboxApi {
+    async fn create_payment(
+        &self,
+        request: CreatePaymentRequest,
+    ) -> Result<Keyed<CreatePaymentResponse>> {
+        let key = request.idempotency_key().cloned().ok_or_else(|| {
+            Error::invalid_request("x-idempotency-key", "this header is required")
+        })?;
+        let mut state = self.state();
+        if let Some((first, reference)) = state.by_key.get(&key) {
+            if *first != request {
+                return Err(api_error(
+                    409,
+                    "idempotency_conflict",
+                    "this x-idempotency-key was used with a different request body".to_owned(),
+                )
+                .with_idempotency_key(&key));
+            }
+            return Ok(Keyed::new(
+                key,
+                CreatePaymentResponse::new(reference.clone()),
+            ));
+        }
+        state.created += 1;
+        let number = state.created;
+        let reference = Reference::new(format!("sbx-{number:06}-{:08x}", fastrand::u32(..)));
+        state
+            .by_key
+            .insert(key.clone(), (request.clone(), reference.clone()));
+        state.payments.insert(
+            reference.clone(),
+            Payment {
+                number,
+                request,
+                created_at: Timestamp::now(),
+                created: Instant::now(),
+            },
+        );
+        Ok(Keyed::new(key, CreatePaymentResponse::new(reference)))
+    }
+
+    async fn payment_status(&self, request: PaymentStatusRequest) -> Result<PaymentStatusResponse> {
+        let state = self.state();
+        let Some(payment) = state.payments.get(&request.reference_id) else {
+            return Err(api_error(
+                404,
+                "not_found",
+                format!("no payment with reference `{}`", request.reference_id),
+            ));
+        };
+        let (status, failure) = self.status_of(payment);
+        let mut answer = PaymentStatusResponse::new(request.reference_id.clone(), status);
+        answer.message = Some("Transaction status retrieved from database".to_owned());
+        answer.transaction_id = Some(format!("TXN-SBX-{:06}", payment.number));
+        answer.display_id = Some(format!("SPSBX.0001.{:06}", payment.number));
+        answer.method = Some("MOBILE".to_owned());
+        answer.amount = Some(payment.request.details.amount);
+        answer.currency = Some(payment.request.details.currency.to_string());
+        answer.created_at = Some(payment.created_at.clone());
+        if let Some(reason) = failure {
+            answer
+                .extra
+                .insert("failure_reason".to_owned(), Value::from(reason));
+        }
+        Ok(answer)
+    }
+}
