@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 
 use senjaro_api::sandbox::Sandbox;
 use senjaro_api::{
-    Client, CreatePaymentRequest, Customer, PaymentDetails, PaymentStatus, PaymentType, SenjaroApi, WaitOptions,
-    wait_for_final,
+    Client, CreatePaymentRequest, Customer, PaymentDetails, PaymentStatus, PaymentType, SenjaroApi,
+    WaitOptions, wait_for_final,
 };
 
 #[tokio::main]
@@ -33,7 +33,8 @@ async fn run() -> Result<PaymentStatus, Box<dyn std::error::Error>> {
 
     let request = CreatePaymentRequest::new(
         PaymentType::Mobile,
-        PaymentDetails::new("1000.00".parse()?, "TZS".parse()?).with_description("senjaro quickstart"),
+        PaymentDetails::new("1000.00".parse()?, "TZS".parse()?)
+            .with_description("senjaro quickstart"),
         "255712345678".parse()?,
         Customer::new("Jane Doe", "jane@example.com"),
     );
@@ -44,14 +45,21 @@ async fn run() -> Result<PaymentStatus, Box<dyn std::error::Error>> {
     let started = Instant::now();
     let options = WaitOptions::default().timeout(Duration::from_secs(120));
     let last = wait_for_final(&client, created.reference(), options, |status| {
-        println!("  {:>5.1}s  {}", started.elapsed().as_secs_f64(), status.status);
+        println!(
+            "  {:>5.1}s  {}",
+            started.elapsed().as_secs_f64(),
+            status.status
+        );
     })
     .await?;
 
     println!("final status     {}", last.status);
     if last.status == PaymentStatus::Failed {
         let reason = last.extra.get("failure_reason").map(ToString::to_string);
-        println!("failure reason   {}", reason.or(last.message.clone()).unwrap_or_default());
+        println!(
+            "failure reason   {}",
+            reason.or(last.message.clone()).unwrap_or_default()
+        );
     }
     Ok(last.status)
 }
@@ -81,11 +89,15 @@ async fn connect() -> Result<(Client, Option<Sandbox>), Box<dyn std::error::Erro
 
 /// Logs to stderr filtered by `RUST_LOG` (for example `RUST_LOG=senjaro_api=debug`).
 fn init_tracing() {
-    let Some(filter) = std::env::var("RUST_LOG").ok().and_then(|f| f.parse::<tracing_subscriber::filter::Targets>().ok()) else {
-        return;
-    };
     use tracing_subscriber::layer::SubscriberExt as _;
     use tracing_subscriber::util::SubscriberInitExt as _;
+
+    let Some(filter) = std::env::var("RUST_LOG")
+        .ok()
+        .and_then(|f| f.parse::<tracing_subscriber::filter::Targets>().ok())
+    else {
+        return;
+    };
     tracing_subscriber::registry()
         .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr))
         .with(filter)

@@ -29,7 +29,7 @@ enum Failure {
     /// The attempt's time ran out; the request may have reached the server.
     TimedOut(Duration),
     /// The server answered with an error status.
-    Answer(ApiError),
+    Answer(Box<ApiError>),
 }
 
 impl Failure {
@@ -122,29 +122,10 @@ impl Client {
                         tracing::Span::current()
                             .record("attempts", attempt)
                             .record("status", status.as_u16());
-                        if status.is_success() {
-                            return match answer {
-                                Body::Complete(bytes) => {
-                                    DecodeError::decode(status.as_u16(), &bytes)
-                                }
-                                Body::TooLarge(start) => Err(DecodeError::too_large(
-                                    status.as_u16(),
-                                    self.inner.max_response_bytes,
-                                    &start,
-                                )),
-                            };
+                        match self.read_answer::<E::Response>(status, &headers, answer) {
+                            Ok(decoded) => return decoded,
+                            Err(failure) => failure,
                         }
-                        let bytes = scrub(
-                            answer.bytes(),
-                            [
-                                self.inner.api_secret.as_bytes(),
-                                self.inner.api_key.as_bytes(),
-                            ],
-                        );
-                        Failure::Answer(
-                            ApiError::new(status.as_u16(), &bytes)
-                                .with_retry_after(retry_after(&headers, SystemTime::now())),
-                        )
                     }
                     Ok(Err(e)) if e.is_connect() => Failure::NotSent(e),
                     Ok(Err(e)) => Failure::MaybeSent(e),
@@ -182,6 +163,34 @@ impl Client {
         }
         .instrument(span)
         .await
+    }
+
+    /// A 2xx answer decoded (or its decode error), or the failure an error status is.
+    fn read_answer<T: serde::de::DeserializeOwned>(
+        &self,
+        status: StatusCode,
+        headers: &HeaderMap,
+        answer: Body,
+    ) -> std::result::Result<Result<T>, Failure> {
+        if status.is_success() {
+            return Ok(match answer {
+                Body::Complete(bytes) => DecodeError::decode(status.as_u16(), &bytes),
+                Body::TooLarge(start) => Err(DecodeError::too_large(
+                    status.as_u16(),
+                    self.inner.max_response_bytes,
+                    &start,
+                )),
+            });
+        }
+        let secrets = [
+            self.inner.api_secret.as_bytes(),
+            self.inner.api_key.as_bytes(),
+        ];
+        let bytes = scrub(answer.bytes(), secrets);
+        let retry_after = retry_after(headers, SystemTime::now());
+        Err(Failure::Answer(
+            ApiError::new(status.as_u16(), &bytes).with_retry_after(retry_after),
+        ))
     }
 
     async fn attempt(
@@ -258,7 +267,7 @@ fn final_error(
         return Error::outcome_unknown(key.clone(), attempts, cause);
     }
     match failure {
-        Failure::Answer(e) => e.into(),
+        Failure::Answer(e) => Error::Api(e),
         Failure::NotSent(e) | Failure::MaybeSent(e) if !e.is_timeout() => {
             Error::transport(e, key.cloned())
         }

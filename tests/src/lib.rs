@@ -3,6 +3,7 @@
 //! connections, stalls, truncated or huge bodies).
 
 use std::collections::VecDeque;
+use std::fmt::Write as _;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -55,9 +56,11 @@ impl Recorded {
     /// How many times header `name` appears.
     #[must_use]
     pub fn header_count(&self, name: &str) -> usize {
-        self.headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case(name)).count()
+        self.headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+            .count()
     }
-
 }
 
 /// What the server does with one request.
@@ -105,9 +108,17 @@ impl Action {
     #[must_use]
     pub fn with_header(self, name: &str, value: &str) -> Action {
         match self {
-            Action::Respond { status, mut headers, body } => {
+            Action::Respond {
+                status,
+                mut headers,
+                body,
+            } => {
                 headers.push((name.into(), value.into()));
-                Action::Respond { status, headers, body }
+                Action::Respond {
+                    status,
+                    headers,
+                    body,
+                }
             }
             other => other,
         }
@@ -136,7 +147,9 @@ impl ScriptedServer {
     ///
     /// If `127.0.0.1` cannot be bound.
     pub async fn start(script: Vec<Action>, fallback: Action) -> ScriptedServer {
-        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await.expect("bind 127.0.0.1");
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+            .await
+            .expect("bind 127.0.0.1");
         let addr = listener.local_addr().expect("local addr");
         let shared = Arc::new(Mutex::new(Shared {
             script: script.into(),
@@ -156,7 +169,11 @@ impl ScriptedServer {
     /// Every request received so far, oldest first.
     #[must_use]
     pub fn requests(&self) -> Vec<Recorded> {
-        self.shared.lock().unwrap_or_else(PoisonError::into_inner).requests.clone()
+        self.shared
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .requests
+            .clone()
     }
 }
 
@@ -183,7 +200,8 @@ async fn connection(mut stream: TcpStream, shared: Arc<Mutex<Shared>>) {
         let mut shared = shared.lock().unwrap_or_else(PoisonError::into_inner);
         shared.requests.push(recorded);
         let next = shared.script.pop_front();
-        next.or_else(|| shared.fallback.clone()).unwrap_or(Action::Drop)
+        next.or_else(|| shared.fallback.clone())
+            .unwrap_or(Action::Drop)
     };
     perform(&mut stream, action).await;
 }
@@ -201,12 +219,20 @@ async fn perform(stream: &mut TcpStream, mut action: Action) {
                 let _ = stream.shutdown().await;
                 return;
             }
-            Action::Respond { status, headers, body } => {
+            Action::Respond {
+                status,
+                headers,
+                body,
+            } => {
                 let mut head = format!("HTTP/1.1 {status} {}\r\n", reason(status));
                 for (name, value) in headers {
-                    head.push_str(&format!("{name}: {value}\r\n"));
+                    let _ = write!(head, "{name}: {value}\r\n");
                 }
-                head.push_str(&format!("Content-Length: {}\r\nConnection: close\r\n\r\n", body.len()));
+                let _ = write!(
+                    head,
+                    "Content-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
                 let _ = stream.write_all(head.as_bytes()).await;
                 let _ = stream.write_all(&body).await;
                 let _ = stream.shutdown().await;
@@ -270,5 +296,10 @@ async fn read_request(stream: &mut TcpStream) -> Option<Recorded> {
         body.extend_from_slice(&chunk[..n]);
     }
     body.truncate(length);
-    Some(Recorded { method, path, headers, body })
+    Some(Recorded {
+        method,
+        path,
+        headers,
+        body,
+    })
 }
