@@ -189,7 +189,7 @@ impl Client {
         let bytes = scrub(answer.bytes(), secrets);
         let retry_after = retry_after(headers, SystemTime::now());
         Err(Failure::Answer(
-            ApiError::new(status.as_u16(), &bytes).with_retry_after(retry_after),
+            Box::new(ApiError::new(status.as_u16(), &bytes).with_retry_after(retry_after)),
         ))
     }
 
