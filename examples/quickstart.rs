@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 
 use senjaro_api::sandbox::Sandbox;
 use senjaro_api::{
-    Client, CreatePaymentRequest, Customer, PaymentDetails, PaymentStatus, PaymentType, SenjaroApi,
-    WaitOptions, wait_for_final,
+    Client, CreatePaymentRequest, Customer, PaymentDetails, PaymentStatus, PaymentType, SenjaroApi, WaitOptions,
+    wait_for_final,
 };
 
 #[tokio::main]
@@ -33,8 +33,7 @@ async fn run() -> Result<PaymentStatus, Box<dyn std::error::Error>> {
 
     let request = CreatePaymentRequest::new(
         PaymentType::Mobile,
-        PaymentDetails::new("1000.00".parse()?, "TZS".parse()?)
-            .with_description("senjaro quickstart"),
+        PaymentDetails::new("1000.00".parse()?, "TZS".parse()?).with_description("senjaro quickstart"),
         "255712345678".parse()?,
         Customer::new("Jane Doe", "jane@example.com"),
     );
@@ -45,11 +44,7 @@ async fn run() -> Result<PaymentStatus, Box<dyn std::error::Error>> {
     let started = Instant::now();
     let options = WaitOptions::default().timeout(Duration::from_secs(120));
     let last = wait_for_final(&client, created.reference(), options, |status| {
-        println!(
-            "  {:>5.1}s  {}",
-            started.elapsed().as_secs_f64(),
-            status.status
-        );
+        println!("  {:>5.1}s  {}", started.elapsed().as_secs_f64(), status.status);
     })
     .await?;
 
@@ -80,7 +75,10 @@ async fn connect() -> Result<(Client, Option<Sandbox>), Box<dyn std::error::Erro
                 return Err("SENJARO_BASE_URL is set but SENJARO_API_KEY and SENJARO_API_SECRET are not".into());
             }
             let sandbox = Sandbox::start().await?;
-            println!("no credentials set: using the embedded sandbox at {}", sandbox.base_url());
+            println!(
+                "no credentials set: using the embedded sandbox at {}",
+                sandbox.base_url()
+            );
             Ok((sandbox.client()?, Some(sandbox)))
         }
         _ => Err("set both SENJARO_API_KEY and SENJARO_API_SECRET (or neither, to use the embedded sandbox)".into()),

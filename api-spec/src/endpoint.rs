@@ -244,9 +244,7 @@ pub fn decode_request<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
 pub fn require_idempotency_key(value: Option<&str>, header: &str) -> Result<IdempotencyKey> {
     match value {
         None => Err(Error::invalid_request(header, "this header is required")),
-        Some(key) => {
-            IdempotencyKey::new(key).map_err(|e| Error::invalid_request(header, e.reason_text()))
-        }
+        Some(key) => IdempotencyKey::new(key).map_err(|e| Error::invalid_request(header, e.reason_text())),
     }
 }
 

@@ -59,9 +59,7 @@ impl Error {
     /// An [`Error::Config`].
     #[must_use]
     pub fn config(reason: impl Into<String>) -> Self {
-        Error::Config(ConfigError {
-            reason: reason.into(),
-        })
+        Error::Config(ConfigError { reason: reason.into() })
     }
 
     /// An [`Error::Transport`] caused by `source`.
@@ -76,19 +74,12 @@ impl Error {
     /// An [`Error::Timeout`] after `limit`.
     #[must_use]
     pub fn timeout(limit: Duration, idempotency_key: Option<IdempotencyKey>) -> Self {
-        Error::Timeout(TimeoutError {
-            limit,
-            idempotency_key,
-        })
+        Error::Timeout(TimeoutError { limit, idempotency_key })
     }
 
     /// An [`Error::OutcomeUnknown`] for the create sent with `idempotency_key`.
     #[must_use]
-    pub fn outcome_unknown(
-        idempotency_key: IdempotencyKey,
-        attempts: u32,
-        source: impl Into<BoxError>,
-    ) -> Self {
+    pub fn outcome_unknown(idempotency_key: IdempotencyKey, attempts: u32, source: impl Into<BoxError>) -> Self {
         Error::OutcomeUnknown(OutcomeUnknown {
             idempotency_key,
             attempts,
@@ -219,9 +210,7 @@ pub fn excerpt(body: &[u8]) -> String {
 
 /// Decodes one JSON document as `T`; on failure gives the JSON path where it failed
 /// (`.` for the whole body) and serde's error.
-pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(
-    body: &[u8],
-) -> Result<T, (String, serde_json::Error)> {
+pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, (String, serde_json::Error)> {
     let mut de = serde_json::Deserializer::from_slice(body);
     let mut track = serde_path_to_error::Track::new();
     let value = T::deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track))
@@ -320,11 +309,7 @@ impl fmt::Display for ApiError {
         match self.message() {
             Some(message) => write!(f, ": {message}"),
             None if self.body.is_none() && !self.excerpt.is_empty() => {
-                write!(
-                    f,
-                    ": {}",
-                    self.excerpt.chars().take(120).collect::<String>()
-                )
+                write!(f, ": {}", self.excerpt.chars().take(120).collect::<String>())
             }
             None => Ok(()),
         }
@@ -539,10 +524,7 @@ mod tests {
         assert!(e.to_string().contains("<html>"));
 
         let e = ApiError::new(422, br#"{"error_code":"amount_too_small","extra":1}"#);
-        assert_eq!(
-            e.code(),
-            Some(&ErrorCode::Unknown("amount_too_small".into()))
-        );
+        assert_eq!(e.code(), Some(&ErrorCode::Unknown("amount_too_small".into())));
 
         assert_eq!(ApiError::new(502, b"").code(), None);
     }

@@ -21,12 +21,10 @@ mod spec;
 mod types;
 pub mod url;
 
-pub use endpoint::{
-    Endpoint, EndpointMeta, Idempotent, Incoming, Keyed, RetryClass, Transport, Validate,
-};
+pub use endpoint::{Endpoint, EndpointMeta, Idempotent, Incoming, Keyed, RetryClass, Transport, Validate};
 pub use error::{
-    ApiError, ConfigError, DecodeError, Error, InvalidRequest, MAX_EXCERPT_LEN, OutcomeUnknown,
-    Result, TimeoutError, TransportError, excerpt,
+    ApiError, ConfigError, DecodeError, Error, InvalidRequest, MAX_EXCERPT_LEN, OutcomeUnknown, Result, TimeoutError,
+    TransportError, excerpt,
 };
 pub use spec::{ENDPOINTS, SenjaroApi, dispatch};
 pub use types::*;
@@ -38,9 +36,8 @@ pub mod __private {
     pub use std::vec::Vec;
 
     pub use crate::endpoint::{
-        Endpoint, EndpointMeta, EndpointMetaParts, Idempotent, Incoming, Keyed, RetryClass,
-        Transport, Validate, assert_idempotent, decode_request, encode_response,
-        require_idempotency_key,
+        Endpoint, EndpointMeta, EndpointMetaParts, Idempotent, Incoming, Keyed, RetryClass, Transport, Validate,
+        assert_idempotent, decode_request, encode_response, require_idempotency_key,
     };
     pub use crate::error::Result;
 }

@@ -2,9 +2,7 @@
 //! and response types under `types/`); the trait method, client call, metadata, dispatch and
 //! sandbox routing follow at compile time.
 
-use crate::{
-    CreatePaymentRequest, CreatePaymentResponse, PaymentStatusRequest, PaymentStatusResponse,
-};
+use crate::{CreatePaymentRequest, CreatePaymentResponse, PaymentStatusRequest, PaymentStatusResponse};
 
 senjaro_macros::api! {
     /// Starts a mobile-money collection: SenjaroPay pushes a USSD prompt to the payer's phone.

@@ -12,9 +12,7 @@ pub fn is_loopback_host(host: &str) -> bool {
         return true;
     }
     if let Some(v6) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
-        return v6
-            .parse::<Ipv6Addr>()
-            .is_ok_and(|ip| IpAddr::V6(ip).is_loopback());
+        return v6.parse::<Ipv6Addr>().is_ok_and(|ip| IpAddr::V6(ip).is_loopback());
     }
     host.parse::<Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
 }
@@ -23,9 +21,7 @@ pub fn is_loopback_host(host: &str) -> bool {
 #[must_use]
 pub fn host_of_authority(authority: &str) -> &str {
     if authority.starts_with('[') {
-        return authority
-            .find(']')
-            .map_or(authority, |end| &authority[..=end]);
+        return authority.find(']').map_or(authority, |end| &authority[..=end]);
     }
     authority.split(':').next().unwrap_or_default()
 }

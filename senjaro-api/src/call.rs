@@ -6,9 +6,7 @@ use std::time::{Duration, Instant, SystemTime};
 use bytes::Bytes;
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
-use senjaro_spec::{
-    ApiError, DecodeError, Endpoint, IdempotencyKey, Idempotent, Keyed, RetryClass, Transport,
-};
+use senjaro_spec::{ApiError, DecodeError, Endpoint, IdempotencyKey, Idempotent, Keyed, RetryClass, Transport};
 use tracing::Instrument as _;
 
 use crate::client::Client;
@@ -66,11 +64,7 @@ impl Transport for Client {
 }
 
 impl Client {
-    async fn execute<E: Endpoint>(
-        &self,
-        request: &E,
-        key: Option<&IdempotencyKey>,
-    ) -> Result<E::Response> {
+    async fn execute<E: Endpoint>(&self, request: &E, key: Option<&IdempotencyKey>) -> Result<E::Response> {
         let meta = E::META;
         let span = tracing::debug_span!(
             "senjaro.call",
@@ -81,17 +75,14 @@ impl Client {
         async move {
             request.validate()?;
             // Serialised once: every attempt sends the same bytes with the same key.
-            let body = Bytes::from(
-                serde_json::to_vec(request)
-                    .map_err(|e| Error::invalid_request("body", e.to_string()))?,
-            );
+            let body =
+                Bytes::from(serde_json::to_vec(request).map_err(|e| Error::invalid_request("body", e.to_string()))?);
             let url = format!("{}{}", self.inner.base_url, meta.path());
             let idempotency = match (meta.idempotency_header(), key) {
                 (Some(name), Some(key)) => Some((
                     HeaderName::from_static(name),
-                    HeaderValue::from_str(key.as_str()).map_err(|_| {
-                        Error::invalid_request("idempotency_key", "not a valid header value")
-                    })?,
+                    HeaderValue::from_str(key.as_str())
+                        .map_err(|_| Error::invalid_request("idempotency_key", "not a valid header value"))?,
                 )),
                 _ => None,
             };
@@ -106,11 +97,7 @@ impl Client {
                 let remaining = deadline.saturating_duration_since(Instant::now());
                 let limit = self.settings.timeouts.attempt_limit().min(remaining);
                 let attempt_started = Instant::now();
-                let outcome = tokio::time::timeout(
-                    limit,
-                    self.attempt(&url, idempotency.as_ref(), body.clone()),
-                )
-                .await;
+                let outcome = tokio::time::timeout(limit, self.attempt(&url, idempotency.as_ref(), body.clone())).await;
                 let failure = match outcome {
                     Ok(Ok((status, headers, answer))) => {
                         tracing::debug!(
@@ -141,9 +128,7 @@ impl Client {
 
                 if failure.retryable(meta.retry()) && attempt < policy.attempts() {
                     let wait = match &failure {
-                        Failure::Answer(e) => {
-                            e.retry_after().unwrap_or_else(|| policy.backoff(attempt))
-                        }
+                        Failure::Answer(e) => e.retry_after().unwrap_or_else(|| policy.backoff(attempt)),
                         _ => policy.backoff(attempt),
                     };
                     if Instant::now() + wait < deadline {
@@ -182,15 +167,12 @@ impl Client {
                 )),
             });
         }
-        let secrets = [
-            self.inner.api_secret.as_bytes(),
-            self.inner.api_key.as_bytes(),
-        ];
+        let secrets = [self.inner.api_secret.as_bytes(), self.inner.api_key.as_bytes()];
         let bytes = scrub(answer.bytes(), secrets);
         let retry_after = retry_after(headers, SystemTime::now());
-        Err(Failure::Answer(
-            Box::new(ApiError::new(status.as_u16(), &bytes).with_retry_after(retry_after)),
-        ))
+        Err(Failure::Answer(Box::new(
+            ApiError::new(status.as_u16(), &bytes).with_retry_after(retry_after),
+        )))
     }
 
     async fn attempt(
@@ -268,9 +250,7 @@ fn final_error(
     }
     match failure {
         Failure::Answer(e) => Error::Api(e),
-        Failure::NotSent(e) | Failure::MaybeSent(e) if !e.is_timeout() => {
-            Error::transport(e, key.cloned())
-        }
+        Failure::NotSent(e) | Failure::MaybeSent(e) if !e.is_timeout() => Error::transport(e, key.cloned()),
         Failure::NotSent(_) | Failure::MaybeSent(_) => Error::timeout(connect, key.cloned()),
         Failure::TimedOut(limit) => Error::timeout(limit, key.cloned()),
     }

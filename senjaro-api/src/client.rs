@@ -80,9 +80,7 @@ impl Timeouts {
             ("total", self.total),
         ] {
             if limit.is_zero() {
-                return Err(Error::config(format!(
-                    "the {name} timeout must be greater than zero"
-                )));
+                return Err(Error::config(format!("the {name} timeout must be greater than zero")));
             }
         }
         Ok(())
@@ -146,14 +144,10 @@ impl Client {
         let var = |name: &str| match std::env::var(name) {
             Ok(value) => Ok(Some(value)),
             Err(std::env::VarError::NotPresent) => Ok(None),
-            Err(std::env::VarError::NotUnicode(_)) => {
-                Err(Error::config(format!("{name} is not valid UTF-8")))
-            }
+            Err(std::env::VarError::NotUnicode(_)) => Err(Error::config(format!("{name} is not valid UTF-8"))),
         };
-        let key =
-            var("SENJARO_API_KEY")?.ok_or_else(|| Error::config("SENJARO_API_KEY is not set"))?;
-        let secret = var("SENJARO_API_SECRET")?
-            .ok_or_else(|| Error::config("SENJARO_API_SECRET is not set"))?;
+        let key = var("SENJARO_API_KEY")?.ok_or_else(|| Error::config("SENJARO_API_KEY is not set"))?;
+        let secret = var("SENJARO_API_SECRET")?.ok_or_else(|| Error::config("SENJARO_API_SECRET is not set"))?;
         let mut builder = Client::builder().credentials(&key, &secret);
         if let Some(url) = var("SENJARO_BASE_URL")? {
             builder = builder.base_url(&url);
@@ -237,8 +231,7 @@ impl Default for ClientBuilder {
 impl ClientBuilder {
     /// The dashboard's public key (`x-api-key`) and secret key (`x-api-secret`).
     pub fn credentials(mut self, api_key: &str, api_secret: &str) -> Self {
-        self.credentials =
-            Some(ApiKey::new(api_key).and_then(|key| Ok((key, ApiSecret::new(api_secret)?))));
+        self.credentials = Some(ApiKey::new(api_key).and_then(|key| Ok((key, ApiSecret::new(api_secret)?))));
         self
     }
 
@@ -280,15 +273,13 @@ impl ClientBuilder {
     /// [`Error::Config`] for missing or malformed credentials, a base URL that is not
     /// `https` (or `http` on a loopback host), a zero timeout or a zero body limit.
     pub fn build(self) -> Result<Client> {
-        let (api_key, api_secret) = self.credentials.ok_or_else(|| {
-            Error::config("no credentials: call credentials(api_key, api_secret)")
-        })??;
+        let (api_key, api_secret) = self
+            .credentials
+            .ok_or_else(|| Error::config("no credentials: call credentials(api_key, api_secret)"))??;
         let base_url = check_base_url(&self.base_url)?;
         self.settings.timeouts.check()?;
         if self.max_response_bytes == 0 {
-            return Err(Error::config(
-                "max_response_bytes must be greater than zero",
-            ));
+            return Err(Error::config("max_response_bytes must be greater than zero"));
         }
         let mut agent = format!("senjaro/{}", env!("CARGO_PKG_VERSION"));
         if let Some(product) = &self.user_agent {
@@ -317,10 +308,7 @@ impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
-            .field(
-                "credentials",
-                &self.credentials.as_ref().map(|_| "[redacted]"),
-            )
+            .field("credentials", &self.credentials.as_ref().map(|_| "[redacted]"))
             .field("settings", &self.settings)
             .finish_non_exhaustive()
     }
@@ -328,17 +316,13 @@ impl fmt::Debug for ClientBuilder {
 
 /// Checks a base URL and returns it without a trailing `/`.
 fn check_base_url(url: &str) -> Result<String> {
-    let parsed = reqwest::Url::parse(url)
-        .map_err(|e| Error::config(format!("the base URL is not a valid URL: {e}")))?;
+    let parsed =
+        reqwest::Url::parse(url).map_err(|e| Error::config(format!("the base URL is not a valid URL: {e}")))?;
     if !parsed.username().is_empty() || parsed.password().is_some() {
-        return Err(Error::config(
-            "the base URL must not carry a user name or password",
-        ));
+        return Err(Error::config("the base URL must not carry a user name or password"));
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {
-        return Err(Error::config(
-            "the base URL must not have a query string or fragment",
-        ));
+        return Err(Error::config("the base URL must not have a query string or fragment"));
     }
     let host = parsed.host_str().unwrap_or_default();
     match parsed.scheme() {
@@ -350,9 +334,7 @@ fn check_base_url(url: &str) -> Result<String> {
             )));
         }
         other => {
-            return Err(Error::config(format!(
-                "unsupported scheme `{other}`, use https"
-            )));
+            return Err(Error::config(format!("unsupported scheme `{other}`, use https")));
         }
     }
     Ok(parsed.as_str().trim_end_matches('/').to_owned())
@@ -365,9 +347,7 @@ mod tests {
     #[test]
     fn base_url_rules() {
         assert_eq!(
-            check_base_url("https://api.senjaropay.com/")
-                .ok()
-                .as_deref(),
+            check_base_url("https://api.senjaropay.com/").ok().as_deref(),
             Some("https://api.senjaropay.com")
         );
         assert!(check_base_url("http://127.0.0.1:8080").is_ok());

@@ -70,10 +70,7 @@ where
     let deadline = Instant::now() + options.timeout;
     let mut delay = options.first_delay;
     loop {
-        match api
-            .payment_status(PaymentStatusRequest::new(reference.clone()))
-            .await
-        {
+        match api.payment_status(PaymentStatusRequest::new(reference.clone())).await {
             Ok(status) => {
                 on_status(&status);
                 if status.status.is_final() {

@@ -67,10 +67,7 @@ impl RetryPolicy {
     /// (half fixed, half random) so many clients do not retry in step.
     pub(crate) fn backoff(&self, attempt: u32) -> Duration {
         let exponent = attempt.saturating_sub(1).min(20);
-        let full = self
-            .base_delay
-            .saturating_mul(1 << exponent)
-            .min(self.max_delay);
+        let full = self.base_delay.saturating_mul(1 << exponent).min(self.max_delay);
         let half = full / 2;
         half + half.mul_f64(fastrand::f64())
     }

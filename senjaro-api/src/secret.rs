@@ -24,8 +24,8 @@ fn header_value(value: &str, what: &str) -> Result<HeaderValue> {
             "the {what} must be visible ASCII characters (check for spaces or a trailing newline)"
         )));
     }
-    let mut header = HeaderValue::from_str(value)
-        .map_err(|_| Error::config(format!("the {what} is not a valid header value")))?;
+    let mut header =
+        HeaderValue::from_str(value).map_err(|_| Error::config(format!("the {what} is not a valid header value")))?;
     header.set_sensitive(true);
     Ok(header)
 }

@@ -158,10 +158,7 @@ fn endpoint_impl(e: &Endpoint, p: &TokenStream) -> TokenStream {
 
 fn route(e: &Endpoint, p: &TokenStream) -> TokenStream {
     let Endpoint {
-        name,
-        request,
-        path,
-        ..
+        name, request, path, ..
     } = e;
     let (set_key, encode) = match &e.idempotency_header {
         Some(header) => (

@@ -107,8 +107,7 @@ impl Parse for RawField {
         } else if input.peek(syn::token::Bracket) {
             let items;
             bracketed!(items in input);
-            let list =
-                Punctuated::<Ident, Token![,]>::parse_terminated_with(&items, Ident::parse_any)?;
+            let list = Punctuated::<Ident, Token![,]>::parse_terminated_with(&items, Ident::parse_any)?;
             RawValue::List(list.into_iter().collect())
         } else if input.peek(Ident::peek_any) {
             RawValue::Ident(input.call(Ident::parse_any)?)

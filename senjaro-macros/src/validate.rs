@@ -174,10 +174,7 @@ fn check_endpoint(raw: RawEndpoint, name_str: String, errors: &mut Errors) -> Op
     }
 
     if path.is_none() && !seen.contains("path") {
-        errors.at(
-            &raw.name,
-            "missing `path`, add `path: \"/senjaropay/merchant/...\"`",
-        );
+        errors.at(&raw.name, "missing `path`, add `path: \"/senjaropay/merchant/...\"`");
     }
     if retry.is_none() && !seen.contains("retry") {
         errors.at(
@@ -212,23 +209,20 @@ fn check_name(name: &Ident, name_str: &str, errors: &mut Errors) -> Option<Ident
     if name_str.starts_with(RESERVED_PREFIX) {
         errors.at(
             name,
-            format_args!("names starting with `{RESERVED_PREFIX}` are reserved for generated code, choose another name"),
+            format_args!(
+                "names starting with `{RESERVED_PREFIX}` are reserved for generated code, choose another name"
+            ),
         );
         return None;
     }
-    let snake = name_str
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_lowercase())
+    let snake = name_str.chars().next().is_some_and(|c| c.is_ascii_lowercase())
         && name_str
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
     if !snake {
         errors.at(
             name,
-            format_args!(
-                "endpoint name `{name_str}` must be snake_case (lowercase letters, digits and `_`)"
-            ),
+            format_args!("endpoint name `{name_str}` must be snake_case (lowercase letters, digits and `_`)"),
         );
         return None;
     }
@@ -253,10 +247,7 @@ fn is_keyword(word: &str) -> bool {
 fn check_path(lit: &LitStr, errors: &mut Errors) -> bool {
     let path = lit.value();
     if !path.starts_with('/') {
-        errors.at(
-            lit,
-            format_args!("path must start with `/`, write \"/{path}\""),
-        );
+        errors.at(lit, format_args!("path must start with `/`, write \"/{path}\""));
         return false;
     }
     if let Some(bad) = path
@@ -265,7 +256,10 @@ fn check_path(lit: &LitStr, errors: &mut Errors) -> bool {
     {
         errors.at(
             lit,
-            format_args!("path contains `{}`, use only letters, digits and `/-_.~` (no query string or placeholders)", bad.escape_default()),
+            format_args!(
+                "path contains `{}`, use only letters, digits and `/-_.~` (no query string or placeholders)",
+                bad.escape_default()
+            ),
         );
         return false;
     }
@@ -297,9 +291,7 @@ fn check_attrs(attrs: Vec<Attribute>, errors: &mut Errors) -> CheckedAttrs {
     for attr in attrs {
         if attr.path().is_ident("doc") {
             if let Meta::NameValue(nv) = &attr.meta
-                && let Expr::Lit(ExprLit {
-                    lit: Lit::Str(s), ..
-                }) = &nv.value
+                && let Expr::Lit(ExprLit { lit: Lit::Str(s), .. }) = &nv.value
             {
                 if !doc_text.is_empty() {
                     doc_text.push('\n');
@@ -328,9 +320,7 @@ fn deprecation_note(attr: &Attribute, errors: &mut Errors) -> Option<String> {
     match &attr.meta {
         Meta::Path(_) => Some(String::new()),
         Meta::NameValue(nv) => match &nv.value {
-            Expr::Lit(ExprLit {
-                lit: Lit::Str(s), ..
-            }) => Some(s.value()),
+            Expr::Lit(ExprLit { lit: Lit::Str(s), .. }) => Some(s.value()),
             other => {
                 errors.at(other, "expected `#[deprecated = \"note\"]`");
                 None

@@ -114,11 +114,7 @@ impl Action {
                 body,
             } => {
                 headers.push((name.into(), value.into()));
-                Action::Respond {
-                    status,
-                    headers,
-                    body,
-                }
+                Action::Respond { status, headers, body }
             }
             other => other,
         }
@@ -200,8 +196,7 @@ async fn connection(mut stream: TcpStream, shared: Arc<Mutex<Shared>>) {
         let mut shared = shared.lock().unwrap_or_else(PoisonError::into_inner);
         shared.requests.push(recorded);
         let next = shared.script.pop_front();
-        next.or_else(|| shared.fallback.clone())
-            .unwrap_or(Action::Drop)
+        next.or_else(|| shared.fallback.clone()).unwrap_or(Action::Drop)
     };
     perform(&mut stream, action).await;
 }
@@ -219,20 +214,12 @@ async fn perform(stream: &mut TcpStream, mut action: Action) {
                 let _ = stream.shutdown().await;
                 return;
             }
-            Action::Respond {
-                status,
-                headers,
-                body,
-            } => {
+            Action::Respond { status, headers, body } => {
                 let mut head = format!("HTTP/1.1 {status} {}\r\n", reason(status));
                 for (name, value) in headers {
                     let _ = write!(head, "{name}: {value}\r\n");
                 }
-                let _ = write!(
-                    head,
-                    "Content-Length: {}\r\nConnection: close\r\n\r\n",
-                    body.len()
-                );
+                let _ = write!(head, "Content-Length: {}\r\nConnection: close\r\n\r\n", body.len());
                 let _ = stream.write_all(head.as_bytes()).await;
                 let _ = stream.write_all(&body).await;
                 let _ = stream.shutdown().await;

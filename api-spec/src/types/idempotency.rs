@@ -102,10 +102,7 @@ mod tests {
             "nl\n".into(),
         ] {
             let err = IdempotencyKey::new(bad.clone()).expect_err("rejected");
-            assert!(
-                err.to_string().contains("idempotency_key"),
-                "{bad:?}: {err}"
-            );
+            assert!(err.to_string().contains("idempotency_key"), "{bad:?}: {err}");
         }
     }
 

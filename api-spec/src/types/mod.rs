@@ -16,8 +16,8 @@ pub use enums::{ErrorCode, PaymentStatus, PaymentType};
 pub use idempotency::{IdempotencyKey, MAX_IDEMPOTENCY_KEY_LEN};
 pub use msisdn::Msisdn;
 pub use payment::{
-    ApiErrorBody, CreatePaymentRequest, CreatePaymentResponse, CreatedPayment, Customer, Extra,
-    PaymentDetails, PaymentStatusRequest, PaymentStatusResponse,
+    ApiErrorBody, CreatePaymentRequest, CreatePaymentResponse, CreatedPayment, Customer, Extra, PaymentDetails,
+    PaymentStatusRequest, PaymentStatusResponse,
 };
 pub use reference::Reference;
 pub use timestamp::Timestamp;

@@ -133,11 +133,7 @@ mod tests {
             assert!(msisdn.as_str().starts_with("255"), "{input:?}");
         }
         assert_eq!(
-            "0712345678"
-                .parse::<Msisdn>()
-                .map(|m| m.to_string())
-                .ok()
-                .as_deref(),
+            "0712345678".parse::<Msisdn>().map(|m| m.to_string()).ok().as_deref(),
             Some("255712345678")
         );
     }

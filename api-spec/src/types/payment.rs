@@ -3,9 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::{
-    Amount, Currency, IdempotencyKey, Msisdn, PaymentStatus, PaymentType, Reference, Timestamp,
-};
+use super::{Amount, Currency, IdempotencyKey, Msisdn, PaymentStatus, PaymentType, Reference, Timestamp};
 use crate::{Error, Idempotent, Result, Validate};
 
 /// Unknown JSON fields, kept so nothing the server sends is lost.
@@ -53,12 +51,7 @@ impl CreatePaymentRequest {
     /// A create request with the four required fields. The client draws an idempotency key
     /// per call unless you set one with [`with_idempotency_key`](Self::with_idempotency_key).
     #[must_use]
-    pub fn new(
-        payment_type: PaymentType,
-        details: PaymentDetails,
-        phone_number: Msisdn,
-        customer: Customer,
-    ) -> Self {
+    pub fn new(payment_type: PaymentType, details: PaymentDetails, phone_number: Msisdn, customer: Customer) -> Self {
         CreatePaymentRequest {
             payment_type,
             details,
@@ -126,9 +119,7 @@ fn check_webhook_url(url: &str) -> Result<()> {
         return invalid("must name a host");
     }
     if !secure && !crate::url::is_loopback_host(host) {
-        return invalid(
-            "must use https (plain http is allowed only for 127.0.0.1, [::1] or localhost)",
-        );
+        return invalid("must use https (plain http is allowed only for 127.0.0.1, [::1] or localhost)");
     }
     Ok(())
 }
@@ -171,10 +162,7 @@ impl PaymentDetails {
 
     fn validate(&self) -> Result<()> {
         if !self.amount.is_positive() {
-            return Err(Error::invalid_request(
-                "details.amount",
-                "must be greater than zero",
-            ));
+            return Err(Error::invalid_request("details.amount", "must be greater than zero"));
         }
         let allowed = self.currency.minor_digits();
         if self.amount.fractional_digits() > allowed {
@@ -309,11 +297,7 @@ pub struct PaymentStatusResponse {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// SenjaroPay's transaction id.
-    #[serde(
-        rename = "transactionId",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "transactionId", default, skip_serializing_if = "Option::is_none")]
     pub transaction_id: Option<String>,
     /// The id shown to people.
     #[serde(rename = "displayId", default, skip_serializing_if = "Option::is_none")]
@@ -334,11 +318,7 @@ pub struct PaymentStatusResponse {
     #[serde(rename = "currency", default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// When the payment was created.
-    #[serde(
-        rename = "created_at",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "created_at", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
     /// Fields the docs do not name, such as provider codes on a failed payment.
     #[serde(flatten)]

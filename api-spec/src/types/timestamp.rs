@@ -46,10 +46,7 @@ impl Timestamp {
             utc.minute(),
             utc.second()
         );
-        Timestamp {
-            raw,
-            parsed: Some(utc),
-        }
+        Timestamp { raw, parsed: Some(utc) }
     }
 
     /// The text as received.
@@ -98,10 +95,7 @@ mod tests {
         let ts = Timestamp::new("2026-01-01T10:30:00.000Z");
         let parsed = ts.parsed().expect("rfc 3339");
         assert_eq!(parsed.unix_timestamp(), 1_767_263_400);
-        assert_eq!(
-            Timestamp::from_datetime(parsed).raw(),
-            "2026-01-01T10:30:00.000Z"
-        );
+        assert_eq!(Timestamp::from_datetime(parsed).raw(), "2026-01-01T10:30:00.000Z");
 
         let odd = Timestamp::new("01/01/2026 10:30");
         assert!(odd.parsed().is_none());

@@ -82,10 +82,7 @@ mod tests {
         assert!(!pair.authorize(&headers));
         headers.insert("x-api-secret", HeaderValue::from_static("sk_test_WRONG"));
         assert!(!pair.authorize(&headers));
-        headers.insert(
-            "x-api-secret",
-            HeaderValue::from_static("sk_test_PLACEHOLDER"),
-        );
+        headers.insert("x-api-secret", HeaderValue::from_static("sk_test_PLACEHOLDER"));
         assert!(pair.authorize(&headers));
         assert!(!format!("{pair:?}").contains("PLACEHOLDER"));
     }

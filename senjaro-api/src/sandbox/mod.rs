@@ -104,8 +104,7 @@ impl SandboxBuilder {
     ///
     /// The I/O error if the port cannot be bound.
     pub async fn start(self) -> std::io::Result<Sandbox> {
-        let listener =
-            TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, self.port))).await?;
+        let listener = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, self.port))).await?;
         let addr = listener.local_addr()?;
         let api = Arc::new(SandboxApi::new(self.completion_delay));
         let log = Arc::new(server::RequestLog::default());
@@ -115,12 +114,7 @@ impl SandboxBuilder {
             log: Arc::clone(&log),
         });
         let task = tokio::spawn(server::accept_loop(listener, served));
-        Ok(Sandbox {
-            addr,
-            api,
-            log,
-            task,
-        })
+        Ok(Sandbox { addr, api, log, task })
     }
 }
 

@@ -39,10 +39,7 @@ pub(crate) struct RequestLog(Mutex<Vec<LoggedRequest>>);
 
 impl RequestLog {
     pub(crate) fn snapshot(&self) -> Vec<LoggedRequest> {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).clone()
     }
 
     fn push(&self, entry: LoggedRequest) {
@@ -112,11 +109,7 @@ async fn answer(
     key: Option<&str>,
 ) -> Response<Full<Bytes>> {
     if !known_path {
-        return error(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            "no endpoint at this path",
-        );
+        return error(StatusCode::NOT_FOUND, "not_found", "no endpoint at this path");
     }
     if request.method() != Method::POST {
         return error(
@@ -149,10 +142,7 @@ async fn answer(
         );
     }
     let path = request.uri().path().to_owned();
-    let body = match Limited::new(request.into_body(), MAX_REQUEST_BYTES)
-        .collect()
-        .await
-    {
+    let body = match Limited::new(request.into_body(), MAX_REQUEST_BYTES).collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(_) => {
             return error(
@@ -168,11 +158,7 @@ async fn answer(
         body: &body,
     };
     match dispatch(&*served.api, incoming).await {
-        None => error(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            "no endpoint at this path",
-        ),
+        None => error(StatusCode::NOT_FOUND, "not_found", "no endpoint at this path"),
         Some(Ok(answer)) => json_response(StatusCode::OK, answer),
         Some(Err(e)) => error_response(&e),
     }
@@ -180,23 +166,16 @@ async fn answer(
 
 fn error_response(e: &Error) -> Response<Full<Bytes>> {
     match e {
-        Error::InvalidRequest(_) => {
-            error(StatusCode::BAD_REQUEST, "validation_error", &e.to_string())
-        }
+        Error::InvalidRequest(_) => error(StatusCode::BAD_REQUEST, "validation_error", &e.to_string()),
         Error::Api(api) => {
-            let status =
-                StatusCode::from_u16(api.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let status = StatusCode::from_u16(api.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             let body = match api.body() {
                 Some(body) => serde_json::to_vec(body).unwrap_or_default(),
                 None => api.excerpt().as_bytes().to_vec(),
             };
             json_response(status, body)
         }
-        other => error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal_error",
-            &other.to_string(),
-        ),
+        other => error(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", &other.to_string()),
     }
 }
 

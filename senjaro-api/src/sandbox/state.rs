@@ -8,9 +8,8 @@ use serde_json::Value;
 
 use super::outcomes::{Outcome, outcome_for};
 use crate::{
-    ApiError, ApiErrorBody, CreatePaymentRequest, CreatePaymentResponse, Error, IdempotencyKey,
-    Idempotent, Keyed, PaymentStatus, PaymentStatusRequest, PaymentStatusResponse, Reference,
-    Result, SenjaroApi, Timestamp,
+    ApiError, ApiErrorBody, CreatePaymentRequest, CreatePaymentResponse, Error, IdempotencyKey, Idempotent, Keyed,
+    PaymentStatus, PaymentStatusRequest, PaymentStatusResponse, Reference, Result, SenjaroApi, Timestamp,
 };
 
 /// A stateful, in-memory SenjaroPay. Use it directly as a [`SenjaroApi`] in tests, or serve it
@@ -81,13 +80,11 @@ fn api_error(status: u16, code: &str, message: String) -> Error {
 
 #[async_trait::async_trait]
 impl SenjaroApi for SandboxApi {
-    async fn create_payment(
-        &self,
-        request: CreatePaymentRequest,
-    ) -> Result<Keyed<CreatePaymentResponse>> {
-        let key = request.idempotency_key().cloned().ok_or_else(|| {
-            Error::invalid_request("x-idempotency-key", "this header is required")
-        })?;
+    async fn create_payment(&self, request: CreatePaymentRequest) -> Result<Keyed<CreatePaymentResponse>> {
+        let key = request
+            .idempotency_key()
+            .cloned()
+            .ok_or_else(|| Error::invalid_request("x-idempotency-key", "this header is required"))?;
         let mut state = self.state();
         if let Some((first, reference)) = state.by_key.get(&key) {
             if *first != request {
@@ -98,17 +95,12 @@ impl SenjaroApi for SandboxApi {
                 )
                 .with_idempotency_key(&key));
             }
-            return Ok(Keyed::new(
-                key,
-                CreatePaymentResponse::new(reference.clone()),
-            ));
+            return Ok(Keyed::new(key, CreatePaymentResponse::new(reference.clone())));
         }
         state.created += 1;
         let number = state.created;
         let reference = Reference::new(format!("sbx-{number:06}-{:08x}", fastrand::u32(..)));
-        state
-            .by_key
-            .insert(key.clone(), (request.clone(), reference.clone()));
+        state.by_key.insert(key.clone(), (request.clone(), reference.clone()));
         state.payments.insert(
             reference.clone(),
             Payment {
@@ -140,9 +132,7 @@ impl SenjaroApi for SandboxApi {
         answer.currency = Some(payment.request.details.currency.to_string());
         answer.created_at = Some(payment.created_at.clone());
         if let Some(reason) = failure {
-            answer
-                .extra
-                .insert("failure_reason".to_owned(), Value::from(reason));
+            answer.extra.insert("failure_reason".to_owned(), Value::from(reason));
         }
         Ok(answer)
     }
