@@ -257,5 +257,46 @@ pub fn encode_response<T: Serialize>(answer: &T) -> Result<Vec<u8>> {
     serde_json::to_vec(answer).map_err(|e| Error::transport(e, None))
 }
 
+/// The error a `SenjaroApi` method answers when an implementation does not provide it:
+/// 501 `not_implemented`.
+#[must_use]
+pub fn not_implemented(endpoint: &str) -> Error {
+    let body = crate::ApiErrorBody::new(501, "not_implemented", format!("`{endpoint}` is not implemented here"));
+    crate::ApiError::new(501, &serde_json::to_vec(&body).unwrap_or_default()).into()
+}
+
+/// `Debug` for a request type: its JSON fields, with the spec's sensitive fields replaced
+/// by `[redacted]`. The `api!` macro implements `Debug` for every request type with it.
+///
+/// # Errors
+///
+/// Only the formatter's.
+pub fn fmt_redacted<E: Endpoint>(request: &E, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    struct Json(serde_json::Value);
+    impl fmt::Debug for Json {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            fmt::Display::fmt(&self.0, f)
+        }
+    }
+
+    let name = E::META.request_type().rsplit("::").next().unwrap_or_default();
+    let mut out = f.debug_struct(name);
+    match serde_json::to_value(request) {
+        Ok(serde_json::Value::Object(fields)) => {
+            for (field, value) in fields {
+                if E::META.sensitive_fields().contains(&field.as_str()) {
+                    out.field(&field, &format_args!("[redacted]"));
+                } else {
+                    out.field(&field, &Json(value));
+                }
+            }
+        }
+        _ => {
+            out.field("body", &format_args!("<not a JSON object>"));
+        }
+    }
+    out.finish()
+}
+
 /// Compile-time check that a keyed endpoint's request type can carry a key.
 pub const fn assert_idempotent<T: Idempotent>() {}

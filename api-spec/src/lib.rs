@@ -37,7 +37,7 @@ pub mod __private {
 
     pub use crate::endpoint::{
         Endpoint, EndpointMeta, EndpointMetaParts, Idempotent, Incoming, Keyed, RetryClass, Transport, Validate,
-        assert_idempotent, decode_request, encode_response, require_idempotency_key,
+        assert_idempotent, decode_request, encode_response, fmt_redacted, not_implemented, require_idempotency_key,
     };
     pub use crate::error::Result;
 }

@@ -22,10 +22,14 @@ pub(crate) fn expand(endpoints: &[Endpoint], errors: Errors) -> TokenStream {
             ..
         } = e;
         let output = output_type(e);
+        let name_str = &e.name_str;
         quote! {
             #(#docs)*
             #deprecated
-            async fn #name(&self, request: #request) -> #p::Result<#output>;
+            async fn #name(&self, request: #request) -> #p::Result<#output> {
+                let _ = request;
+                ::core::result::Result::Err(#p::not_implemented(#name_str))
+            }
         }
     });
 
@@ -56,8 +60,10 @@ pub(crate) fn expand(endpoints: &[Endpoint], errors: Errors) -> TokenStream {
 
         /// The merchant API: one authenticated `POST` per endpoint of the spec.
         ///
-        /// Implemented by the HTTP client for any [`Transport`](#p::Transport), by the sandbox,
-        /// and by any fake a test writes. Object safe: use it as `Arc<dyn SenjaroApi>`.
+        /// Implemented for every `Transport` (which is how the HTTP client gets it), by the
+        /// sandbox, and by any fake a test writes. Object safe: use it as
+        /// `Arc<dyn SenjaroApi>`. A method an implementation does not override answers
+        /// 501 `not_implemented`, so adding an endpoint to the spec breaks no implementation.
         #[#p::async_trait]
         pub trait SenjaroApi: ::core::marker::Send + ::core::marker::Sync {
             #(#trait_methods)*
@@ -137,6 +143,12 @@ fn endpoint_impl(e: &Endpoint, p: &TokenStream) -> TokenStream {
     });
     quote! {
         #keyed_check
+
+        impl ::core::fmt::Debug for #request {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                #p::fmt_redacted(self, f)
+            }
+        }
 
         impl #p::Endpoint for #request {
             type Response = #response;

@@ -10,6 +10,9 @@ mod parse;
 mod paths;
 mod validate;
 
+#[cfg(test)]
+mod snapshots;
+
 /// Declares the SenjaroPay endpoints. See the `senjaro-spec` crate for the syntax.
 #[proc_macro]
 pub fn api(input: proc_macro::TokenStream) -> proc_macro::TokenStream {

@@ -182,7 +182,7 @@ fn check_endpoint(raw: RawEndpoint, name_str: String, errors: &mut Errors) -> Op
             "missing `retry`, add `retry: safe`, `retry: keyed` or `retry: never`",
         );
     }
-    if let (Some((Retry::Keyed, span)), None) = (retry, &idempotency_header) {
+    if let (Some((Retry::Keyed, span)), false) = (retry, seen.contains("idempotency_header")) {
         errors.push(syn::Error::new(
             span,
             "a `keyed` endpoint retries a write, so it needs `idempotency_header: \"...\"` or `retry: never`",

@@ -2,6 +2,8 @@
 //! answers from a script, including answers no well-behaved server would give (dropped
 //! connections, stalls, truncated or huge bodies).
 
+pub mod lint_spec;
+
 use std::collections::VecDeque;
 use std::fmt::Write as _;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -11,6 +13,7 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
+pub mod fault_proxy;
 
 /// Credentials used by every test; obvious placeholders, never real.
 pub const TEST_API_KEY: &str = "pk_test_PLACEHOLDER";

@@ -27,7 +27,9 @@ pub type Extra = Map<String, Value>;
 /// assert_eq!(request.phone_number.as_str(), "255712345678");
 /// # Ok::<(), senjaro_spec::Error>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+///
+/// `Debug` is implemented by the spec and shows `phone_number` and `customer` as `[redacted]`.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CreatePaymentRequest {
     /// What kind of collection this is (see [`PaymentType`] for what is known).
@@ -260,7 +262,7 @@ pub struct CreatedPayment {
 }
 
 /// The body of `POST /senjaropay/merchant/payments/status`: `{"referenceId": "..."}`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PaymentStatusRequest {
     /// The `data.reference` of the create answer (camelCase on the wire).

@@ -1,0 +1,29 @@
+use serde::{Deserialize, Serialize};
+
+/// A request.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct Ping {
+    /// A number.
+    pub n: u32,
+}
+impl senjaro_spec::Validate for Ping {}
+
+/// Another request.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct Echo {
+    /// A number.
+    pub n: u32,
+}
+impl senjaro_spec::Validate for Echo {}
+
+/// A response.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Pong {
+    /// A number.
+    pub n: u32,
+}
+
+senjaro_macros::api! {
+    fn ping(Ping) -> Pong { retry: safe }
+}
+fn main() {}
