@@ -140,9 +140,44 @@ pub trait Endpoint: Serialize + DeserializeOwned + Validate + Send + Sync + 'sta
     type Response: Serialize + DeserializeOwned + Send + Sync + 'static;
     /// The endpoint's metadata.
     const META: &'static EndpointMeta;
+    /// How to read and set the request's idempotency key: through [`Idempotent`] for an
+    /// endpoint with an idempotency header, [`KeyAccess::NONE`] otherwise. Set by the macro.
+    #[doc(hidden)]
+    const KEY_ACCESS: KeyAccess<Self>;
+}
+
+/// Reads and sets a request's idempotency key; written by the `api!` macro.
+#[doc(hidden)]
+pub struct KeyAccess<T: ?Sized> {
+    /// The caller's key, if any.
+    pub get: fn(&T) -> Option<&IdempotencyKey>,
+    /// Stores a key (server side, from the header).
+    pub set: fn(&mut T, IdempotencyKey),
+}
+
+impl<T: ?Sized> KeyAccess<T> {
+    /// For endpoints without an idempotency header: no key, and setting one does nothing.
+    pub const NONE: KeyAccess<T> = KeyAccess {
+        get: |_| None,
+        set: |_, _| {},
+    };
+}
+
+/// The key access of an [`Idempotent`] request type. The one place the macro requires the
+/// trait, so a keyed request type without it gives exactly one error, at the type.
+#[must_use]
+pub const fn key_access<T: Idempotent>() -> KeyAccess<T> {
+    KeyAccess {
+        get: T::idempotency_key,
+        set: T::set_idempotency_key,
+    }
 }
 
 /// A request sent with an idempotency header; it may carry the caller's key.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is the request of an endpoint with an `idempotency_header`, so it must implement `Idempotent`",
+    label = "add `impl senjaro_spec::Idempotent for {Self}` (a `#[serde(skip)]` key field), or remove the header"
+)]
 pub trait Idempotent {
     /// The caller's key, if one was set.
     fn idempotency_key(&self) -> Option<&IdempotencyKey>;
@@ -201,7 +236,7 @@ pub trait Transport: Send + Sync {
     /// # Errors
     ///
     /// Any [`Error`] the call ends in; errors carry the key whenever one was drawn or given.
-    async fn call_keyed<E: Endpoint + Idempotent>(&self, request: E) -> Result<Keyed<E::Response>>;
+    async fn call_keyed<E: Endpoint>(&self, request: E) -> Result<Keyed<E::Response>>;
 }
 
 /// One JSON `POST` received by a server, for the generated `dispatch`.
@@ -298,5 +333,3 @@ pub fn fmt_redacted<E: Endpoint>(request: &E, f: &mut fmt::Formatter<'_>) -> fmt
     out.finish()
 }
 
-/// Compile-time check that a keyed endpoint's request type can carry a key.
-pub const fn assert_idempotent<T: Idempotent>() {}

@@ -36,8 +36,8 @@ pub mod __private {
     pub use std::vec::Vec;
 
     pub use crate::endpoint::{
-        Endpoint, EndpointMeta, EndpointMetaParts, Idempotent, Incoming, Keyed, RetryClass, Transport, Validate,
-        assert_idempotent, decode_request, encode_response, fmt_redacted, not_implemented, require_idempotency_key,
+        Endpoint, EndpointMeta, EndpointMetaParts, Idempotent, Incoming, KeyAccess, Keyed, RetryClass, Transport,
+        Validate, decode_request, key_access, encode_response, fmt_redacted, not_implemented, require_idempotency_key,
     };
     pub use crate::error::Result;
 }

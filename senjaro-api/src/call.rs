@@ -6,7 +6,7 @@ use std::time::{Duration, Instant, SystemTime};
 use bytes::Bytes;
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
-use senjaro_spec::{ApiError, DecodeError, Endpoint, IdempotencyKey, Idempotent, Keyed, RetryClass, Transport};
+use senjaro_spec::{ApiError, DecodeError, Endpoint, IdempotencyKey, Keyed, RetryClass, Transport};
 use tracing::Instrument as _;
 
 use crate::client::Client;
@@ -51,9 +51,8 @@ impl Transport for Client {
         self.execute(&request, None).await
     }
 
-    async fn call_keyed<E: Endpoint + Idempotent>(&self, request: E) -> Result<Keyed<E::Response>> {
-        let key = request
-            .idempotency_key()
+    async fn call_keyed<E: Endpoint>(&self, request: E) -> Result<Keyed<E::Response>> {
+        let key = (E::KEY_ACCESS.get)(&request)
             .cloned()
             .unwrap_or_else(IdempotencyKey::generate);
         match self.execute(&request, Some(&key)).await {

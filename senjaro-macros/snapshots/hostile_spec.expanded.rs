@@ -64,8 +64,8 @@ impl ::senjaro_spec::__private::Endpoint for self::Result {
         deprecated: ::core::option::Option::None,
         doc: "Named after a keyword.",
     });
+    const KEY_ACCESS: ::senjaro_spec::__private::KeyAccess<Self> = ::senjaro_spec::__private::KeyAccess::NONE;
 }
-const _: fn() = ::senjaro_spec::__private::assert_idempotent::<crate::Request>;
 impl ::core::fmt::Debug for crate::Request {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::senjaro_spec::__private::fmt_redacted(self, f)
@@ -85,6 +85,9 @@ impl ::senjaro_spec::__private::Endpoint for crate::Request {
         deprecated: ::core::option::Option::Some("use `type`"),
         doc: "A keyed write with a deprecation note.",
     });
+    const KEY_ACCESS: ::senjaro_spec::__private::KeyAccess<Self> = ::senjaro_spec::__private::key_access::<
+        crate::Request,
+    >();
 }
 /// Metadata of every endpoint in the spec, in declaration order.
 pub const ENDPOINTS: &[&::senjaro_spec::__private::EndpointMeta] = &[
@@ -127,7 +130,8 @@ where
                     let mut request: crate::Request = ::senjaro_spec::__private::decode_request(
                         incoming.body,
                     )?;
-                    ::senjaro_spec::__private::Idempotent::set_idempotency_key(
+                    (<crate::Request as ::senjaro_spec::__private::Endpoint>::KEY_ACCESS
+                        .set)(
                         &mut request,
                         ::senjaro_spec::__private::require_idempotency_key(
                             incoming.idempotency_key,

@@ -61,7 +61,6 @@ for __SenjaroTransport {
         ::senjaro_spec::__private::Transport::call(self, request).await
     }
 }
-const _: fn() = ::senjaro_spec::__private::assert_idempotent::<CreatePaymentRequest>;
 impl ::core::fmt::Debug for CreatePaymentRequest {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::senjaro_spec::__private::fmt_redacted(self, f)
@@ -81,6 +80,9 @@ impl ::senjaro_spec::__private::Endpoint for CreatePaymentRequest {
         deprecated: ::core::option::Option::None,
         doc: "Starts a mobile-money collection: SenjaroPay pushes a USSD prompt to the payer's phone.\n\nThe answer only means the request was accepted; the payment starts `PENDING` and ends\n`COMPLETED` or `FAILED` once the customer acts. Follow it with `payment_status` or a\nwebhook. Each call sends one idempotency key on every attempt (the caller's, or a fresh\none) and returns it with the answer.\n\n# Errors\n\nAny [`Error`](crate::Error); every one carries the idempotency key.",
     });
+    const KEY_ACCESS: ::senjaro_spec::__private::KeyAccess<Self> = ::senjaro_spec::__private::key_access::<
+        CreatePaymentRequest,
+    >();
 }
 impl ::core::fmt::Debug for PaymentStatusRequest {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
@@ -101,6 +103,7 @@ impl ::senjaro_spec::__private::Endpoint for PaymentStatusRequest {
         deprecated: ::core::option::Option::None,
         doc: "Reads the current state of a payment by the reference create returned.\n\n# Errors\n\nAny [`Error`](crate::Error); an unknown reference is an [`Error::Api`](crate::Error::Api)\nwhose status the vendor does not document.",
     });
+    const KEY_ACCESS: ::senjaro_spec::__private::KeyAccess<Self> = ::senjaro_spec::__private::KeyAccess::NONE;
 }
 /// Metadata of every endpoint in the spec, in declaration order.
 pub const ENDPOINTS: &[&::senjaro_spec::__private::EndpointMeta] = &[
@@ -129,7 +132,8 @@ where
                     let mut request: CreatePaymentRequest = ::senjaro_spec::__private::decode_request(
                         incoming.body,
                     )?;
-                    ::senjaro_spec::__private::Idempotent::set_idempotency_key(
+                    (<CreatePaymentRequest as ::senjaro_spec::__private::Endpoint>::KEY_ACCESS
+                        .set)(
                         &mut request,
                         ::senjaro_spec::__private::require_idempotency_key(
                             incoming.idempotency_key,

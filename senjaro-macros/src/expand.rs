@@ -136,14 +136,12 @@ fn endpoint_impl(e: &Endpoint, p: &TokenStream) -> TokenStream {
     };
     let request_name = type_name(request);
     let response_name = type_name(response);
-    let keyed_check = e.idempotency_header.as_ref().map(|_| {
-        quote_spanned! {request.span()=>
-            const _: fn() = #p::assert_idempotent::<#request>;
-        }
-    });
+    let key_access = if e.idempotency_header.is_some() {
+        quote_spanned!(request.span()=> #p::key_access::<#request>())
+    } else {
+        quote!(#p::KeyAccess::NONE)
+    };
     quote! {
-        #keyed_check
-
         impl ::core::fmt::Debug for #request {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 #p::fmt_redacted(self, f)
@@ -164,6 +162,7 @@ fn endpoint_impl(e: &Endpoint, p: &TokenStream) -> TokenStream {
             deprecated: #deprecated,
                 doc: #doc_text,
             });
+            const KEY_ACCESS: #p::KeyAccess<Self> = #key_access;
         }
     }
 }
@@ -175,7 +174,7 @@ fn route(e: &Endpoint, p: &TokenStream) -> TokenStream {
     let (set_key, encode) = match &e.idempotency_header {
         Some(header) => (
             quote! {
-                #p::Idempotent::set_idempotency_key(
+                (<#request as #p::Endpoint>::KEY_ACCESS.set)(
                     &mut request,
                     #p::require_idempotency_key(incoming.idempotency_key, #header)?,
                 );
