@@ -2,7 +2,9 @@
 //! and the helpers server-side dispatch uses.
 
 use std::fmt;
+use std::future::Future;
 use std::ops::Deref;
+use std::pin::Pin;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -237,6 +239,21 @@ pub trait Transport: Send + Sync {
     ///
     /// Any [`Error`] the call ends in; errors carry the key whenever one was drawn or given.
     async fn call_keyed<E: Endpoint>(&self, request: E) -> Result<Keyed<E::Response>>;
+}
+
+/// A future that routes one request; see [`Router`].
+pub type RouteFuture<'a> = Pin<Box<dyn Future<Output = Option<Result<Vec<u8>>>> + Send + 'a>>;
+
+/// Server side of a spec: its endpoints, and routing of an incoming request to an
+/// implementation of its trait. The `api!` macro generates `router(api)`, which wraps any
+/// `SenjaroApi` implementation (a fake, a mock, the sandbox) in one.
+pub trait Router: Send + Sync + 'static {
+    /// The endpoints this router serves.
+    fn endpoints(&self) -> &'static [&'static EndpointMeta];
+
+    /// Routes `incoming` to its endpoint's method: `None` for an unknown path, otherwise the
+    /// answer's JSON body or the error to turn into an HTTP error answer.
+    fn route<'a>(&'a self, incoming: Incoming<'a>) -> RouteFuture<'a>;
 }
 
 /// One JSON `POST` received by a server, for the generated `dispatch`.

@@ -148,3 +148,33 @@ where
         _ => ::core::option::Option::None,
     }
 }
+/// Wraps `api` in a `senjaro_spec::Router` that serves every endpoint of the spec, for an
+/// HTTP server such as the sandbox's.
+pub fn router<__SenjaroApi>(
+    api: ::senjaro_spec::__private::Arc<__SenjaroApi>,
+) -> ::senjaro_spec::__private::Arc<dyn ::senjaro_spec::__private::Router>
+where
+    __SenjaroApi: SenjaroApi + ?::core::marker::Sized + 'static,
+{
+    struct __SenjaroRouter<__SenjaroApi: ?::core::marker::Sized>(
+        ::senjaro_spec::__private::Arc<__SenjaroApi>,
+    );
+    impl<__SenjaroApi> ::senjaro_spec::__private::Router
+    for __SenjaroRouter<__SenjaroApi>
+    where
+        __SenjaroApi: SenjaroApi + ?::core::marker::Sized + 'static,
+    {
+        fn endpoints(
+            &self,
+        ) -> &'static [&'static ::senjaro_spec::__private::EndpointMeta] {
+            ENDPOINTS
+        }
+        fn route<'a>(
+            &'a self,
+            incoming: ::senjaro_spec::__private::Incoming<'a>,
+        ) -> ::senjaro_spec::__private::RouteFuture<'a> {
+            ::senjaro_spec::__private::Box::pin(dispatch(&*self.0, incoming))
+        }
+    }
+    ::senjaro_spec::__private::Arc::new(__SenjaroRouter(api))
+}

@@ -96,6 +96,30 @@ pub(crate) fn expand(endpoints: &[Endpoint], errors: Errors) -> TokenStream {
                 _ => ::core::option::Option::None,
             }
         }
+
+        /// Wraps `api` in a `senjaro_spec::Router` that serves every endpoint of the spec, for an
+        /// HTTP server such as the sandbox's.
+        pub fn router<__SenjaroApi>(api: #p::Arc<__SenjaroApi>) -> #p::Arc<dyn #p::Router>
+        where
+            __SenjaroApi: SenjaroApi + ?::core::marker::Sized + 'static,
+        {
+            struct __SenjaroRouter<__SenjaroApi: ?::core::marker::Sized>(#p::Arc<__SenjaroApi>);
+
+            impl<__SenjaroApi> #p::Router for __SenjaroRouter<__SenjaroApi>
+            where
+                __SenjaroApi: SenjaroApi + ?::core::marker::Sized + 'static,
+            {
+                fn endpoints(&self) -> &'static [&'static #p::EndpointMeta] {
+                    ENDPOINTS
+                }
+
+                fn route<'a>(&'a self, incoming: #p::Incoming<'a>) -> #p::RouteFuture<'a> {
+                    #p::Box::pin(dispatch(&*self.0, incoming))
+                }
+            }
+
+            #p::Arc::new(__SenjaroRouter(api))
+        }
     }
 }
 

@@ -30,16 +30,14 @@ mod outcomes;
 mod server;
 mod state;
 
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::net::TcpListener;
-use tokio::task::JoinHandle;
 
 pub use auth::{AllowAll, Authorize, KeyPair, constant_time_eq};
 pub use outcomes::{Outcome, TEST_NUMBERS, describe_test_numbers, outcome_for};
-pub use server::LoggedRequest;
+pub use server::{LoggedRequest, Server};
 pub use state::SandboxApi;
 
 use crate::{Client, ClientBuilder, Result};
@@ -54,10 +52,8 @@ pub const DEFAULT_COMPLETION_DELAY: Duration = Duration::from_secs(2);
 /// A running sandbox. Stops when dropped.
 #[derive(Debug)]
 pub struct Sandbox {
-    addr: SocketAddr,
     api: Arc<SandboxApi>,
-    log: Arc<server::RequestLog>,
-    task: JoinHandle<()>,
+    server: Server,
 }
 
 /// Configures a [`Sandbox`].
@@ -104,17 +100,9 @@ impl SandboxBuilder {
     ///
     /// The I/O error if the port cannot be bound.
     pub async fn start(self) -> std::io::Result<Sandbox> {
-        let listener = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, self.port))).await?;
-        let addr = listener.local_addr()?;
         let api = Arc::new(SandboxApi::new(self.completion_delay));
-        let log = Arc::new(server::RequestLog::default());
-        let served = Arc::new(server::Served {
-            api: Arc::clone(&api) as Arc<dyn crate::SenjaroApi>,
-            auth: Arc::new(self.auth),
-            log: Arc::clone(&log),
-        });
-        let task = tokio::spawn(server::accept_loop(listener, served));
-        Ok(Sandbox { addr, api, log, task })
+        let server = Server::start_on(self.port, crate::router(Arc::clone(&api)), Arc::new(self.auth)).await?;
+        Ok(Sandbox { api, server })
     }
 }
 
@@ -136,13 +124,13 @@ impl Sandbox {
     /// The address the sandbox listens on.
     #[must_use]
     pub fn addr(&self) -> SocketAddr {
-        self.addr
+        self.server.addr()
     }
 
     /// The base URL to give a client, such as `http://127.0.0.1:40123`.
     #[must_use]
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        self.server.base_url()
     }
 
     /// A client builder pointed at this sandbox with the default sandbox credentials.
@@ -170,12 +158,6 @@ impl Sandbox {
     /// Every request answered so far, oldest first.
     #[must_use]
     pub fn requests(&self) -> Vec<LoggedRequest> {
-        self.log.snapshot()
-    }
-}
-
-impl Drop for Sandbox {
-    fn drop(&mut self) {
-        self.task.abort();
+        self.server.requests()
     }
 }

@@ -2,7 +2,7 @@
 //! format: the generated `dispatch` routes each JSON `POST` to the matching trait method.
 
 use std::convert::Infallible;
-use std::net::SocketAddr;
+use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use bytes::Bytes;
@@ -12,10 +12,10 @@ use hyper::header::{CONTENT_TYPE, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
-use tokio::task::JoinSet;
+use tokio::task::{JoinHandle, JoinSet};
 
 use super::auth::Authorize;
-use crate::{ApiErrorBody, ENDPOINTS, Error, Incoming, SenjaroApi, dispatch};
+use crate::{ApiErrorBody, Error, Incoming, Router};
 
 /// Largest request body the server reads.
 const MAX_REQUEST_BYTES: usize = 64 * 1024;
@@ -35,10 +35,10 @@ pub struct LoggedRequest {
 }
 
 #[derive(Debug, Default)]
-pub(crate) struct RequestLog(Mutex<Vec<LoggedRequest>>);
+struct RequestLog(Mutex<Vec<LoggedRequest>>);
 
 impl RequestLog {
-    pub(crate) fn snapshot(&self) -> Vec<LoggedRequest> {
+    fn snapshot(&self) -> Vec<LoggedRequest> {
         self.0.lock().unwrap_or_else(PoisonError::into_inner).clone()
     }
 
@@ -51,14 +51,85 @@ impl RequestLog {
     }
 }
 
-pub(crate) struct Served {
-    pub(crate) api: Arc<dyn SenjaroApi>,
-    pub(crate) auth: Arc<dyn Authorize>,
-    pub(crate) log: Arc<RequestLog>,
+struct Served {
+    router: Arc<dyn Router>,
+    auth: Arc<dyn Authorize>,
+    log: RequestLog,
+}
+
+/// Serves a [`Router`] (any `SenjaroApi` implementation wrapped by the spec's `router`) over
+/// HTTP/1.1 on `127.0.0.1`, speaking SenjaroPay's wire format: `POST` only, JSON bodies,
+/// the auth check you choose, the idempotency header required where the spec declares one,
+/// error answers in the documented `ApiError` shape. Stops when dropped.
+///
+/// This is how the sandbox is served, and how a test puts its own fake behind the real
+/// [`Client`](crate::Client).
+pub struct Server {
+    addr: SocketAddr,
+    served: Arc<Served>,
+    task: JoinHandle<()>,
+}
+
+impl Server {
+    /// Starts serving `router` on an ephemeral port of `127.0.0.1`.
+    ///
+    /// # Errors
+    ///
+    /// The I/O error if the port cannot be bound.
+    pub async fn start(router: Arc<dyn Router>, auth: Arc<dyn Authorize>) -> std::io::Result<Server> {
+        Server::start_on(0, router, auth).await
+    }
+
+    /// Starts serving `router` on `port` of `127.0.0.1` (0 picks a free port).
+    ///
+    /// # Errors
+    ///
+    /// The I/O error if the port cannot be bound.
+    pub async fn start_on(port: u16, router: Arc<dyn Router>, auth: Arc<dyn Authorize>) -> std::io::Result<Server> {
+        let listener = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).await?;
+        let addr = listener.local_addr()?;
+        let served = Arc::new(Served {
+            router,
+            auth,
+            log: RequestLog::default(),
+        });
+        let task = tokio::spawn(accept_loop(listener, Arc::clone(&served)));
+        Ok(Server { addr, served, task })
+    }
+
+    /// The address the server listens on.
+    #[must_use]
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The base URL to give a client, such as `http://127.0.0.1:40123`.
+    #[must_use]
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Every request answered so far, oldest first (at most the last 100,000).
+    #[must_use]
+    pub fn requests(&self) -> Vec<LoggedRequest> {
+        self.served.log.snapshot()
+    }
+}
+
+impl std::fmt::Debug for Server {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Server").field("addr", &self.addr).finish_non_exhaustive()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
 }
 
 /// Accepts connections until the task is aborted; aborting also ends every open connection.
-pub(crate) async fn accept_loop(listener: TcpListener, served: Arc<Served>) {
+async fn accept_loop(listener: TcpListener, served: Arc<Served>) {
     let mut connections = JoinSet::new();
     loop {
         let (stream, _peer): (_, SocketAddr) = match listener.accept().await {
@@ -88,7 +159,7 @@ pub(crate) async fn accept_loop(listener: TcpListener, served: Arc<Served>) {
 
 async fn handle(served: &Served, request: Request<HyperBody>) -> Response<Full<Bytes>> {
     let path = request.uri().path().to_owned();
-    let meta = ENDPOINTS.iter().find(|meta| meta.path() == path);
+    let meta = served.router.endpoints().iter().find(|meta| meta.path() == path);
     let key = meta
         .and_then(|meta| meta.idempotency_header())
         .and_then(|header| request.headers().get(header))
@@ -157,7 +228,7 @@ async fn answer(
         idempotency_key: key,
         body: &body,
     };
-    match dispatch(&*served.api, incoming).await {
+    match served.router.route(incoming).await {
         None => error(StatusCode::NOT_FOUND, "not_found", "no endpoint at this path"),
         Some(Ok(answer)) => json_response(StatusCode::OK, answer),
         Some(Err(e)) => error_response(&e),
