@@ -126,12 +126,13 @@ impl Error {
         self
     }
 
-    /// Whether the same call may succeed if tried again later: 429, 5xx, transport failures,
-    /// timeouts and unknown outcomes (the latter only with the same idempotency key).
+    /// Whether the same call may succeed if tried again later: 408, 429, 500, 502, 503, 504,
+    /// transport failures, timeouts and unknown outcomes (the latter only with the same
+    /// idempotency key).
     #[must_use]
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Api(e) => e.status == 429 || e.status >= 500,
+            Error::Api(e) => e.is_retryable(),
             Error::Transport(_) | Error::Timeout(_) | Error::OutcomeUnknown(_) => true,
             Error::Decode(_) | Error::InvalidRequest(_) | Error::Config(_) => false,
         }
@@ -291,6 +292,13 @@ impl ApiError {
     #[must_use]
     pub fn excerpt(&self) -> &str {
         &self.excerpt
+    }
+
+    /// Whether the status says "try again later": 408, 429, 500, 502, 503 or 504. Other
+    /// statuses (such as 501 or any other 4xx) will not change on a retry.
+    #[must_use]
+    pub fn is_retryable(&self) -> bool {
+        matches!(self.status, 408 | 429 | 500 | 502 | 503 | 504)
     }
 
     /// How long the server asked to wait before trying again.

@@ -35,7 +35,7 @@ impl Failure {
         match (self, class) {
             (Failure::NotSent(_), _) => true,
             (_, RetryClass::Never) => false,
-            (Failure::Answer(e), _) => e.status() == 429 || e.status() >= 500,
+            (Failure::Answer(e), _) => e.is_retryable(),
             (Failure::MaybeSent(_) | Failure::TimedOut(_), _) => true,
         }
     }

@@ -2,6 +2,7 @@
 //! answers from a script, including answers no well-behaved server would give (dropped
 //! connections, stalls, truncated or huge bodies).
 
+pub mod extra_spec;
 pub mod lint_spec;
 
 use std::collections::VecDeque;
