@@ -36,14 +36,14 @@ impl RetryClass {
 }
 
 /// Everything the spec says about one endpoint, readable by any tool (sandbox, CLI, docs).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug)]
 pub struct EndpointMeta {
     parts: EndpointMetaParts,
 }
 
 /// The fields of an [`EndpointMeta`]; written by the `api!` macro only.
 #[doc(hidden)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug)]
 pub struct EndpointMetaParts {
     pub name: &'static str,
     pub method: &'static str,
@@ -55,6 +55,8 @@ pub struct EndpointMetaParts {
     pub sensitive_fields: &'static [&'static str],
     pub deprecated: Option<&'static str>,
     pub doc: &'static str,
+    pub request_schema: fn() -> serde_json::Value,
+    pub response_schema: fn() -> serde_json::Value,
 }
 
 impl EndpointMeta {
@@ -123,6 +125,18 @@ impl EndpointMeta {
     pub fn doc(&self) -> &'static str {
         self.parts.doc
     }
+
+    /// The JSON Schema of the request body.
+    #[must_use]
+    pub fn request_schema(&self) -> serde_json::Value {
+        (self.parts.request_schema)()
+    }
+
+    /// The JSON Schema of a successful answer's body.
+    #[must_use]
+    pub fn response_schema(&self) -> serde_json::Value {
+        (self.parts.response_schema)()
+    }
 }
 
 /// Checks a request before anything is sent, so bad input never reaches the network. Every
@@ -137,9 +151,9 @@ pub trait Validate {
 }
 
 /// A request type of the spec, tying it to its endpoint. Implemented by the `api!` macro.
-pub trait Endpoint: Serialize + DeserializeOwned + Validate + Send + Sync + 'static {
+pub trait Endpoint: Serialize + DeserializeOwned + Validate + crate::Schema + Send + Sync + 'static {
     /// What a successful call returns.
-    type Response: Serialize + DeserializeOwned + Send + Sync + 'static;
+    type Response: Serialize + DeserializeOwned + crate::Schema + Send + Sync + 'static;
     /// The endpoint's metadata.
     const META: &'static EndpointMeta;
     /// How to read and set the request's idempotency key: through [`Idempotent`] for an
@@ -349,4 +363,3 @@ pub fn fmt_redacted<E: Endpoint>(request: &E, f: &mut fmt::Formatter<'_>) -> fmt
     }
     out.finish()
 }
-

@@ -74,7 +74,21 @@ impl Error {
     /// An [`Error::Timeout`] after `limit`.
     #[must_use]
     pub fn timeout(limit: Duration, idempotency_key: Option<IdempotencyKey>) -> Self {
-        Error::Timeout(TimeoutError { limit, idempotency_key })
+        Error::Timeout(TimeoutError {
+            limit,
+            idempotency_key,
+            waiting_for_final: false,
+        })
+    }
+
+    /// An [`Error::Timeout`] of a wait for a payment's final state after `limit`.
+    #[must_use]
+    pub fn wait_timeout(limit: Duration) -> Self {
+        Error::Timeout(TimeoutError {
+            limit,
+            idempotency_key: None,
+            waiting_for_final: true,
+        })
     }
 
     /// An [`Error::OutcomeUnknown`] for the create sent with `idempotency_key`.
@@ -214,10 +228,26 @@ pub fn excerpt(body: &[u8]) -> String {
 pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, (String, serde_json::Error)> {
     let mut de = serde_json::Deserializer::from_slice(body);
     let mut track = serde_path_to_error::Track::new();
-    let value = T::deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track))
+    T::deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track))
         .and_then(|value| de.end().map(|()| value))
-        .map_err(|e| (track.path().to_string(), e))?;
-    Ok(value)
+        .map_err(|e| {
+            let mut path = track.path().to_string();
+            // A missing field is reported at its parent object; name the field itself.
+            if let Some(field) = missing_field(&e) {
+                path = if path == "." {
+                    field.to_owned()
+                } else {
+                    format!("{path}.{field}")
+                };
+            }
+            (path, e)
+        })
+}
+
+fn missing_field(e: &serde_json::Error) -> Option<String> {
+    let message = e.to_string();
+    let rest = message.strip_prefix("missing field `")?;
+    Some(rest[..rest.find('`')?].to_owned())
 }
 
 /// SenjaroPay answered with a non-2xx status.
@@ -417,6 +447,7 @@ impl fmt::Display for TransportError {
 pub struct TimeoutError {
     limit: Duration,
     idempotency_key: Option<IdempotencyKey>,
+    waiting_for_final: bool,
 }
 
 impl TimeoutError {
@@ -429,7 +460,11 @@ impl TimeoutError {
 
 impl fmt::Display for TimeoutError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "senjaropay did not answer within {:?}", self.limit)
+        if self.waiting_for_final {
+            write!(f, "the payment did not reach a final state within {:?}", self.limit)
+        } else {
+            write!(f, "senjaropay did not answer within {:?}", self.limit)
+        }
     }
 }
 

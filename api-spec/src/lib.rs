@@ -17,6 +17,8 @@ extern crate self as senjaro_spec;
 
 mod endpoint;
 mod error;
+pub mod openapi;
+mod schema;
 mod spec;
 mod types;
 pub mod url;
@@ -28,6 +30,9 @@ pub use error::{
     ApiError, ConfigError, DecodeError, Error, InvalidRequest, MAX_EXCERPT_LEN, OutcomeUnknown, Result, TimeoutError,
     TransportError, excerpt,
 };
+pub use schema::Schema;
+/// Derives [`Schema`](trait@Schema) from a struct's serde attributes.
+pub use senjaro_macros::Schema;
 pub use spec::{ENDPOINTS, SenjaroApi, dispatch, router};
 pub use types::*;
 
@@ -40,8 +45,11 @@ pub mod __private {
     pub use std::vec::Vec;
 
     pub use crate::endpoint::{
-        Endpoint, EndpointMeta, EndpointMetaParts, Idempotent, Incoming, KeyAccess, Keyed, RetryClass, RouteFuture, Router, Transport,
-        Validate, decode_request, key_access, encode_response, fmt_redacted, not_implemented, require_idempotency_key,
+        Endpoint, EndpointMeta, EndpointMetaParts, Idempotent, Incoming, KeyAccess, Keyed, RetryClass, RouteFuture,
+        Router, Transport, Validate, decode_request, encode_response, fmt_redacted, key_access, not_implemented,
+        require_idempotency_key,
     };
     pub use crate::error::Result;
+    pub use crate::schema::{Property, Schema, object_schema};
+    pub use serde_json::Value;
 }

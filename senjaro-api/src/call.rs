@@ -11,7 +11,7 @@ use tracing::Instrument as _;
 
 use crate::client::Client;
 use crate::retry::retry_after;
-use crate::secret::scrub;
+use crate::secret::{scrub, scrub_cut};
 use crate::{Error, Result};
 
 const API_KEY: HeaderName = HeaderName::from_static("x-api-key");
@@ -40,8 +40,9 @@ impl Failure {
         }
     }
 
-    fn may_have_reached_server(&self) -> bool {
-        !matches!(self, Failure::NotSent(_))
+    /// Whether the request may have reached the server with no answer telling what happened.
+    fn ambiguous(&self) -> bool {
+        matches!(self, Failure::MaybeSent(_) | Failure::TimedOut(_))
     }
 }
 
@@ -87,6 +88,7 @@ impl Client {
             };
 
             let started = Instant::now();
+            // Limits are bounded at build (see `Timeouts`), so this cannot overflow.
             let deadline = started + self.settings.timeouts.total_limit();
             let policy = self.settings.retry;
             let mut reached_server = false;
@@ -117,7 +119,7 @@ impl Client {
                     Ok(Err(e)) => Failure::MaybeSent(e),
                     Err(_) => Failure::TimedOut(limit),
                 };
-                reached_server |= failure.may_have_reached_server();
+                reached_server |= failure.ambiguous();
                 tracing::debug!(
                     attempt,
                     latency_ms = elapsed_ms(attempt_started),
@@ -130,7 +132,7 @@ impl Client {
                         Failure::Answer(e) => e.retry_after().unwrap_or_else(|| policy.backoff(attempt)),
                         _ => policy.backoff(attempt),
                     };
-                    if Instant::now() + wait < deadline {
+                    if Instant::now().checked_add(wait).is_some_and(|resume| resume < deadline) {
                         tokio::time::sleep(wait).await;
                         continue;
                     }
@@ -156,18 +158,24 @@ impl Client {
         headers: &HeaderMap,
         answer: Body,
     ) -> std::result::Result<Result<T>, Failure> {
+        let secrets = [self.inner.api_secret.as_bytes(), self.inner.api_key.as_bytes()];
         if status.is_success() {
             return Ok(match answer {
-                Body::Complete(bytes) => DecodeError::decode(status.as_u16(), &bytes),
+                // Decoded as received; only a failure, whose excerpt and message quote the
+                // body, is decoded again from a scrubbed copy.
+                Body::Complete(bytes) => DecodeError::decode(status.as_u16(), &bytes)
+                    .or_else(|_| DecodeError::decode(status.as_u16(), &scrub(&bytes, secrets))),
                 Body::TooLarge(start) => Err(DecodeError::too_large(
                     status.as_u16(),
                     self.inner.max_response_bytes,
-                    &start,
+                    &scrub_cut(&start, secrets),
                 )),
             });
         }
-        let secrets = [self.inner.api_secret.as_bytes(), self.inner.api_key.as_bytes()];
-        let bytes = scrub(answer.bytes(), secrets);
+        let bytes = match &answer {
+            Body::Complete(bytes) => scrub(bytes, secrets),
+            Body::TooLarge(start) => scrub_cut(start, secrets),
+        };
         let retry_after = retry_after(headers, SystemTime::now());
         Err(Failure::Answer(Box::new(
             ApiError::new(status.as_u16(), &bytes).with_retry_after(retry_after),
@@ -212,14 +220,6 @@ enum Body {
     TooLarge(Vec<u8>),
 }
 
-impl Body {
-    fn bytes(&self) -> &[u8] {
-        match self {
-            Body::Complete(bytes) | Body::TooLarge(bytes) => bytes,
-        }
-    }
-}
-
 impl Failure {
     fn describe(&self) -> String {
         match self {
@@ -238,12 +238,14 @@ fn final_error(
     reached_server: bool,
     connect: Duration,
 ) -> Error {
-    // A keyed write that may have reached the server and got no definite answer: the payment
-    // may exist. Say so, whatever the last attempt's failure was.
-    if let (Some(key), true, false) = (key, reached_server, matches!(failure, Failure::Answer(_))) {
+    // A keyed write one of whose attempts may have reached the server unanswered, and no later
+    // answer settles it (a 429 or 5xx does not): the payment may exist. Say so.
+    let settled = matches!(&failure, Failure::Answer(e) if !e.is_retryable());
+    if let (Some(key), true, false) = (key, reached_server, settled) {
         let cause: Box<dyn std::error::Error + Send + Sync> = match failure {
             Failure::NotSent(e) | Failure::MaybeSent(e) => Box::new(e),
-            other => other.describe().into(),
+            Failure::Answer(e) => Box::new(Error::Api(e)),
+            Failure::TimedOut(_) => failure.describe().into(),
         };
         return Error::outcome_unknown(key.clone(), attempts, cause);
     }

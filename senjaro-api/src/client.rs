@@ -14,7 +14,10 @@ pub const DEFAULT_BASE_URL: &str = "https://api.senjaropay.com";
 /// The most bytes of an answer body the client reads; larger bodies are cut and reported.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 1024 * 1024;
 
-/// Time limits of a call. All are on by default.
+/// The longest any time limit may be.
+pub const MAX_TIMEOUT: Duration = Duration::from_secs(24 * 3600);
+
+/// Time limits of a call. All are on by default, and each must be at most [`MAX_TIMEOUT`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Timeouts {
     connect: Duration,
@@ -79,8 +82,11 @@ impl Timeouts {
             ("attempt", self.attempt),
             ("total", self.total),
         ] {
-            if limit.is_zero() {
-                return Err(Error::config(format!("the {name} timeout must be greater than zero")));
+            if limit.is_zero() || limit > MAX_TIMEOUT {
+                return Err(Error::config(format!(
+                    "the {name} timeout must be greater than zero and at most {} hours",
+                    MAX_TIMEOUT.as_secs() / 3600
+                )));
             }
         }
         Ok(())

@@ -1,8 +1,8 @@
 //! Following a payment until it reaches a final state.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use crate::{Error, PaymentStatusRequest, PaymentStatusResponse, Reference, Result, SenjaroApi};
+use crate::{Error, MAX_TIMEOUT, PaymentStatusRequest, PaymentStatusResponse, Reference, Result, SenjaroApi};
 
 /// How [`wait_for_final`] polls.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,7 +51,8 @@ impl WaitOptions {
 /// you only want the result).
 ///
 /// Polls that fail with a retryable error (a network fault, 429, 5xx) do not end the wait;
-/// the next poll tries again. Works with any [`SenjaroApi`]: the client, the sandbox, a fake.
+/// the next poll tries again. A poll still running at the deadline is abandoned. Works with
+/// any [`SenjaroApi`]: the client, the sandbox, a fake.
 ///
 /// # Errors
 ///
@@ -67,25 +68,36 @@ pub async fn wait_for_final<A>(
 where
     A: SenjaroApi + ?Sized,
 {
-    let deadline = Instant::now() + options.timeout;
-    let mut delay = options.first_delay;
+    let timeout = options.timeout.min(MAX_TIMEOUT);
+    let deadline = tokio::time::Instant::now() + timeout;
+    let mut delay = options.first_delay.min(MAX_TIMEOUT);
+    let mut last_poll = false;
     loop {
-        match api.payment_status(PaymentStatusRequest::new(reference.clone())).await {
-            Ok(status) => {
+        let poll = api.payment_status(PaymentStatusRequest::new(reference.clone()));
+        match tokio::time::timeout_at(deadline, poll).await {
+            Err(_) => return Err(Error::wait_timeout(timeout)),
+            Ok(Ok(status)) => {
                 on_status(&status);
                 if status.status.is_final() {
                     return Ok(status);
                 }
             }
-            Err(e) if e.is_retryable() => {
+            Ok(Err(e)) if e.is_retryable() => {
                 tracing::debug!(error = %e, "status poll failed, polling again");
             }
-            Err(e) => return Err(e),
+            Ok(Err(e)) => return Err(e),
         }
-        if Instant::now() + delay >= deadline {
-            return Err(Error::timeout(options.timeout, None));
+        let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
+        if delay < remaining {
+            tokio::time::sleep(delay).await;
+            delay = delay.mul_f64(1.5).min(options.max_delay.min(MAX_TIMEOUT));
+        } else if !last_poll && !remaining.is_zero() {
+            // The next pause would pass the deadline: poll once more halfway there, leaving
+            // that poll the other half to answer.
+            last_poll = true;
+            tokio::time::sleep(remaining / 2).await;
+        } else {
+            return Err(Error::wait_timeout(timeout));
         }
-        tokio::time::sleep(delay).await;
-        delay = delay.mul_f64(1.5).min(options.max_delay);
     }
 }

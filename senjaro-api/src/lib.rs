@@ -30,7 +30,7 @@ mod secret;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 
-pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES, Timeouts};
+pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES, MAX_TIMEOUT, Timeouts};
 pub use follow::{WaitOptions, wait_for_final};
 pub use retry::RetryPolicy;
 pub use secret::{ApiKey, ApiSecret};

@@ -104,9 +104,22 @@ pub(crate) fn scrub(body: &[u8], secrets: [&[u8]; 2]) -> Vec<u8> {
     out
 }
 
+/// [`scrub`] for a body cut at a size limit: a credential split by the cut leaves a prefix
+/// at the end, which is redacted too.
+pub(crate) fn scrub_cut(body: &[u8], secrets: [&[u8]; 2]) -> Vec<u8> {
+    let mut out = scrub(body, secrets);
+    for secret in secrets {
+        if let Some(len) = (1..secret.len()).rev().find(|&len| out.ends_with(&secret[..len])) {
+            out.truncate(out.len() - len);
+            out.extend_from_slice(b"[redacted]");
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{ApiKey, ApiSecret, scrub};
+    use super::{ApiKey, ApiSecret, scrub, scrub_cut};
 
     #[test]
     fn debug_never_shows_credentials() {
@@ -131,5 +144,11 @@ mod tests {
             out,
             "{\"echo\":\"[redacted]\",\"again\":\"[redacted][redacted]\",\"k\":\"[redacted]\"}"
         );
+    }
+
+    #[test]
+    fn scrub_cut_removes_a_credential_split_by_the_cut() {
+        let out = scrub_cut(b"{\"echo\":\"sk_PLACE", [b"sk_PLACEHOLDER", b"pk_x"]);
+        assert_eq!(String::from_utf8(out).expect("utf8"), "{\"echo\":\"[redacted]");
     }
 }

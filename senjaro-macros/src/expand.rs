@@ -185,6 +185,8 @@ fn endpoint_impl(e: &Endpoint, p: &TokenStream) -> TokenStream {
             sensitive_fields: &[#(#sensitive),*],
             deprecated: #deprecated,
                 doc: #doc_text,
+                request_schema: <#request as #p::Schema>::json_schema,
+                response_schema: <#response as #p::Schema>::json_schema,
             });
             const KEY_ACCESS: #p::KeyAccess<Self> = #key_access;
         }

@@ -8,6 +8,7 @@ mod ctxt;
 mod expand;
 mod parse;
 mod paths;
+mod schema;
 mod validate;
 
 #[cfg(test)]
@@ -19,4 +20,12 @@ pub fn api(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
     let spec = syn::parse_macro_input!(input as parse::Spec);
     let (endpoints, errors) = validate::validate(spec);
     expand::expand(&endpoints, errors).into()
+}
+
+/// Derives `senjaro_spec::Schema` from a struct's serde attributes (`rename`, `default`,
+/// `skip`, `flatten`, `transparent`), for the OpenAPI export.
+#[proc_macro_derive(Schema, attributes(serde))]
+pub fn derive_schema(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    schema::derive(&input).into()
 }

@@ -2,11 +2,11 @@
 //! entry is all an endpoint needs: the trait method, the client call (through `Transport`),
 //! metadata and server-side routing all follow with no edit anywhere else.
 
-use serde::{Deserialize, Serialize};
 use senjaro_spec::{IdempotencyKey, Idempotent, Reference, Validate};
+use serde::{Deserialize, Serialize};
 
 /// Asks SenjaroPay to cancel a pending payment (hypothetical).
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ::senjaro_spec::Schema)]
 pub struct CancelPaymentRequest {
     /// The payment to cancel.
     #[serde(rename = "referenceId")]
@@ -39,7 +39,7 @@ impl Idempotent for CancelPaymentRequest {
 }
 
 /// The answer to a cancel (hypothetical).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ::senjaro_spec::Schema)]
 pub struct CancelPaymentResponse {
     /// The cancelled payment.
     pub reference: Reference,
@@ -48,13 +48,13 @@ pub struct CancelPaymentResponse {
 }
 
 /// Lists a merchant's balance (hypothetical); no implementation in the tests provides it.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ::senjaro_spec::Schema)]
 pub struct BalanceRequest {}
 
 impl Validate for BalanceRequest {}
 
 /// The answer to a balance request (hypothetical).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ::senjaro_spec::Schema)]
 pub struct BalanceResponse {
     /// The balance.
     pub balance: String,

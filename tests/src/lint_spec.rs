@@ -7,7 +7,7 @@ use senjaro_spec::{IdempotencyKey, Idempotent, Validate};
 use serde::{Deserialize, Serialize};
 
 /// A read request.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ::senjaro_spec::Schema)]
 pub struct Lookup {
     /// What to look up.
     pub id: String,
@@ -16,7 +16,7 @@ pub struct Lookup {
 impl Validate for Lookup {}
 
 /// A keyed write request.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, ::senjaro_spec::Schema)]
 pub struct Charge {
     /// How much.
     pub amount: u64,
@@ -37,7 +37,7 @@ impl Idempotent for Charge {
 }
 
 /// An answer.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ::senjaro_spec::Schema)]
 pub struct Answer {
     /// The result.
     pub ok: bool,

@@ -1,5 +1,6 @@
 //! The bodies of create payment and payment status, as documented, tolerant of the unknowns.
 
+use senjaro_macros::Schema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -29,7 +30,7 @@ pub type Extra = Map<String, Value>;
 /// ```
 ///
 /// `Debug` is implemented by the spec and shows `phone_number` and `customer` as `[redacted]`.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize, Schema)]
 #[non_exhaustive]
 pub struct CreatePaymentRequest {
     /// What kind of collection this is (see [`PaymentType`] for what is known).
@@ -128,7 +129,7 @@ fn check_webhook_url(url: &str) -> Result<()> {
 
 /// The `details` object of a create request. Its schema is not published: `amount` and
 /// `currency` are this crate's reading of where the amount must go.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Schema)]
 #[non_exhaustive]
 pub struct PaymentDetails {
     /// How much to collect, written as a string with two decimals (`"1000.00"`).
@@ -182,7 +183,7 @@ impl PaymentDetails {
 
 /// The `customer` object of a create request. Its schema is not published: `name` and
 /// `email` are this crate's reading.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Schema)]
 #[non_exhaustive]
 pub struct Customer {
     /// The payer's name.
@@ -212,7 +213,7 @@ impl Customer {
 ///
 /// Success is decided by the HTTP status, not by `status` here, whose success value is not
 /// documented.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Schema)]
 #[non_exhaustive]
 pub struct CreatePaymentResponse {
     /// Envelope status text, probably `"success"`.
@@ -251,7 +252,7 @@ impl CreatePaymentResponse {
 }
 
 /// The `data` object of a create answer.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Schema)]
 #[non_exhaustive]
 pub struct CreatedPayment {
     /// SenjaroPay's reference for the payment: status takes it as `referenceId`.
@@ -262,7 +263,7 @@ pub struct CreatedPayment {
 }
 
 /// The body of `POST /senjaropay/merchant/payments/status`: `{"referenceId": "..."}`.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, Schema)]
 #[non_exhaustive]
 pub struct PaymentStatusRequest {
     /// The `data.reference` of the create answer (camelCase on the wire).
@@ -292,7 +293,7 @@ impl Validate for PaymentStatusRequest {
 /// The answer to a status call: a flat object whose names mix camelCase and `snake_case`,
 /// exactly as documented. Only `status` and `reference_id` are required; every other field
 /// may be missing, and fields the docs do not name (such as a failure reason) land in `extra`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Schema)]
 #[non_exhaustive]
 pub struct PaymentStatusResponse {
     /// Human-readable text, such as `Transaction status retrieved from database`.
@@ -349,7 +350,7 @@ impl PaymentStatusResponse {
 /// The body of an error answer (`ApiError`): `{"status": "error", "code": 401,
 /// "error_code": "unauthorized", "message": "..."}`. Only the first three keys were seen in
 /// the docs, so every field is optional and unknown ones are kept.
-#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize, Schema)]
 #[non_exhaustive]
 pub struct ApiErrorBody {
     /// `"error"` in the docs.

@@ -34,7 +34,6 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-
 pub use auth::{AllowAll, Authorize, KeyPair, constant_time_eq};
 pub use outcomes::{Outcome, TEST_NUMBERS, describe_test_numbers, outcome_for};
 pub use server::{LoggedRequest, Server};

@@ -1,7 +1,7 @@
 use serde::{Deserialize, Serialize};
 
 /// A request.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize, ::senjaro_spec::Schema)]
 pub struct Ping {
     /// A number.
     pub n: u32,
@@ -9,7 +9,7 @@ pub struct Ping {
 impl senjaro_spec::Validate for Ping {}
 
 /// Another request.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize, ::senjaro_spec::Schema)]
 pub struct Echo {
     /// A number.
     pub n: u32,
@@ -17,7 +17,7 @@ pub struct Echo {
 impl senjaro_spec::Validate for Echo {}
 
 /// A response.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, ::senjaro_spec::Schema)]
 pub struct Pong {
     /// A number.
     pub n: u32,

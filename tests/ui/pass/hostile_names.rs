@@ -18,7 +18,7 @@ mod user {
         None,
     }
 
-    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize, ::senjaro_spec::Schema)]
     pub struct Request {
         pub client: u32,
         pub request: u32,
@@ -33,7 +33,7 @@ mod user {
     }
     impl ::senjaro_spec::Validate for Request {}
 
-    #[derive(Clone, Debug, ::serde::Serialize, ::serde::Deserialize)]
+    #[derive(Clone, Debug, ::serde::Serialize, ::serde::Deserialize, ::senjaro_spec::Schema)]
     pub struct Response {
         pub result: u32,
     }

@@ -1,12 +1,12 @@
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize, ::senjaro_spec::Schema)]
 pub struct Ping {
     pub n: u32,
 }
 impl senjaro_spec::Validate for Ping {}
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, ::senjaro_spec::Schema)]
 pub struct Pong {
     pub n: u32,
 }

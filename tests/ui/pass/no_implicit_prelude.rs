@@ -10,13 +10,13 @@ pub mod spec {
     // code `api!` itself writes uses absolute paths only.
     use ::std::boxed::Box;
 
-    #[derive(Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Serialize, Deserialize, ::senjaro_spec::Schema)]
     pub struct Ping {
         pub n: u32,
     }
     impl ::senjaro_spec::Validate for Ping {}
 
-    #[derive(Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, PartialEq, Serialize, Deserialize, ::senjaro_spec::Schema)]
     pub struct Charge {
         pub n: u32,
         #[serde(skip)]
@@ -32,7 +32,7 @@ pub mod spec {
         }
     }
 
-    #[derive(Clone, Debug, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Serialize, Deserialize, ::senjaro_spec::Schema)]
     pub struct Pong {
         pub n: u32,
     }
