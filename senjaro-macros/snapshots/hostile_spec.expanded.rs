@@ -63,6 +63,8 @@ impl ::senjaro_spec::__private::Endpoint for self::Result {
         sensitive_fields: &["client", "request", "response", "result", "url", "type"],
         deprecated: ::core::option::Option::None,
         doc: "Named after a keyword.",
+        request_schema: <self::Result as ::senjaro_spec::__private::Schema>::json_schema,
+        response_schema: <Option as ::senjaro_spec::__private::Schema>::json_schema,
     });
     const KEY_ACCESS: ::senjaro_spec::__private::KeyAccess<Self> = ::senjaro_spec::__private::KeyAccess::NONE;
 }
@@ -84,6 +86,8 @@ impl ::senjaro_spec::__private::Endpoint for crate::Request {
         sensitive_fields: &[],
         deprecated: ::core::option::Option::Some("use `type`"),
         doc: "A keyed write with a deprecation note.",
+        request_schema: <crate::Request as ::senjaro_spec::__private::Schema>::json_schema,
+        response_schema: <Vec<u8> as ::senjaro_spec::__private::Schema>::json_schema,
     });
     const KEY_ACCESS: ::senjaro_spec::__private::KeyAccess<Self> = ::senjaro_spec::__private::key_access::<
         crate::Request,

@@ -79,6 +79,8 @@ impl ::senjaro_spec::__private::Endpoint for CreatePaymentRequest {
         sensitive_fields: &["phone_number", "customer"],
         deprecated: ::core::option::Option::None,
         doc: "Starts a mobile-money collection: SenjaroPay pushes a USSD prompt to the payer's phone.\n\nThe answer only means the request was accepted; the payment starts `PENDING` and ends\n`COMPLETED` or `FAILED` once the customer acts. Follow it with `payment_status` or a\nwebhook. Each call sends one idempotency key on every attempt (the caller's, or a fresh\none) and returns it with the answer.\n\n# Errors\n\nAny [`Error`](crate::Error); every one carries the idempotency key.",
+        request_schema: <CreatePaymentRequest as ::senjaro_spec::__private::Schema>::json_schema,
+        response_schema: <CreatePaymentResponse as ::senjaro_spec::__private::Schema>::json_schema,
     });
     const KEY_ACCESS: ::senjaro_spec::__private::KeyAccess<Self> = ::senjaro_spec::__private::key_access::<
         CreatePaymentRequest,
@@ -102,6 +104,8 @@ impl ::senjaro_spec::__private::Endpoint for PaymentStatusRequest {
         sensitive_fields: &[],
         deprecated: ::core::option::Option::None,
         doc: "Reads the current state of a payment by the reference create returned.\n\n# Errors\n\nAny [`Error`](crate::Error); an unknown reference is an [`Error::Api`](crate::Error::Api)\nwhose status the vendor does not document.",
+        request_schema: <PaymentStatusRequest as ::senjaro_spec::__private::Schema>::json_schema,
+        response_schema: <PaymentStatusResponse as ::senjaro_spec::__private::Schema>::json_schema,
     });
     const KEY_ACCESS: ::senjaro_spec::__private::KeyAccess<Self> = ::senjaro_spec::__private::KeyAccess::NONE;
 }
