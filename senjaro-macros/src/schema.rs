@@ -90,7 +90,7 @@ pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
                 }
             }
         });
-        quote!(#p::object_schema(#p::Vec::from([#(#properties),*]), #open, #description))
+        quote!(#p::object_schema(::core::convert::From::from([#(#properties),*]), #open, #description))
     };
     quote! {
         impl #p::Schema for #ident {
