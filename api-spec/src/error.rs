@@ -234,11 +234,7 @@ pub(crate) fn decode_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result
             let mut path = track.path().to_string();
             // A missing field is reported at its parent object; name the field itself.
             if let Some(field) = missing_field(&e) {
-                path = if path == "." {
-                    field.to_owned()
-                } else {
-                    format!("{path}.{field}")
-                };
+                path = if path == "." { field } else { format!("{path}.{field}") };
             }
             (path, e)
         })

@@ -33,6 +33,8 @@ pub use error::{
 pub use schema::Schema;
 /// Derives [`Schema`](trait@Schema) from a struct's serde attributes.
 pub use senjaro_macros::Schema;
+#[cfg(feature = "mock")]
+pub use spec::MockSenjaroApi;
 pub use spec::{ENDPOINTS, SenjaroApi, dispatch, router};
 pub use types::*;
 

@@ -17,6 +17,7 @@ pub trait Schema {
 
     /// Whether a field of this type may be left out of a JSON object (`Option` fields).
     #[doc(hidden)]
+    #[must_use]
     fn __optional() -> bool {
         false
     }

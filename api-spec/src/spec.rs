@@ -5,6 +5,8 @@
 use crate::{CreatePaymentRequest, CreatePaymentResponse, PaymentStatusRequest, PaymentStatusResponse};
 
 senjaro_macros::api! {
+    #![mock(feature = "mock")]
+
     /// Starts a mobile-money collection: SenjaroPay pushes a USSD prompt to the payer's phone.
     ///
     /// The answer only means the request was accepted; the payment starts `PENDING` and ends

@@ -7,11 +7,16 @@ use syn::spanned::Spanned as _;
 
 use crate::ctxt::Errors;
 use crate::paths::private;
-use crate::validate::{Endpoint, Retry};
+use crate::validate::{Endpoint, Options, Retry};
 
-pub(crate) fn expand(endpoints: &[Endpoint], errors: Errors) -> TokenStream {
+pub(crate) fn expand(options: &Options, endpoints: &[Endpoint], errors: Errors) -> TokenStream {
     let p = private();
     let errors = errors.into_compile_errors();
+    // mockall's output names `::mockall` itself, so the invoking crate depends on it directly.
+    let mock = options
+        .mock_feature
+        .as_ref()
+        .map(|feature| quote!(#[cfg_attr(feature = #feature, ::mockall::automock)]));
 
     let trait_methods = endpoints.iter().map(|e| {
         let Endpoint {
@@ -64,6 +69,7 @@ pub(crate) fn expand(endpoints: &[Endpoint], errors: Errors) -> TokenStream {
         /// sandbox, and by any fake a test writes. Object safe: use it as
         /// `Arc<dyn SenjaroApi>`. A method an implementation does not override answers
         /// 501 `not_implemented`, so adding an endpoint to the spec breaks no implementation.
+        #mock
         #[#p::async_trait]
         pub trait SenjaroApi: ::core::marker::Send + ::core::marker::Sync {
             #(#trait_methods)*

@@ -18,8 +18,8 @@ mod snapshots;
 #[proc_macro]
 pub fn api(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
     let spec = syn::parse_macro_input!(input as parse::Spec);
-    let (endpoints, errors) = validate::validate(spec);
-    expand::expand(&endpoints, errors).into()
+    let (options, endpoints, errors) = validate::validate(spec);
+    expand::expand(&options, &endpoints, errors).into()
 }
 
 /// Derives `senjaro_spec::Schema` from a struct's serde attributes (`rename`, `default`,

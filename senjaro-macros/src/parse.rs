@@ -1,6 +1,8 @@
 //! Syntax only: turns the macro input into [`Spec`], keeping every token for error spans.
 //!
 //! ```text
+//! #![mock(feature = "mock")]   // optional: mockall's automock behind that cargo feature
+//!
 //! /// Doc comment, carried onto the trait method.
 //! #[deprecated = "use other_endpoint"]
 //! fn create_payment(CreatePaymentRequest) -> CreatePaymentResponse {
@@ -18,6 +20,8 @@ use syn::punctuated::Punctuated;
 use syn::{Attribute, Ident, LitStr, Token, Type, braced, bracketed, parenthesized};
 
 pub(crate) struct Spec {
+    /// Spec-level options, written as inner attributes: `#![mock(feature = "mock")]`.
+    pub(crate) options: Vec<Attribute>,
     pub(crate) endpoints: Vec<RawEndpoint>,
 }
 
@@ -44,11 +48,12 @@ pub(crate) enum RawValue {
 
 impl Parse for Spec {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let options = input.call(Attribute::parse_inner)?;
         let mut endpoints = Vec::new();
         while !input.is_empty() {
             endpoints.push(input.parse()?);
         }
-        Ok(Spec { endpoints })
+        Ok(Spec { options, endpoints })
     }
 }
 

@@ -102,6 +102,7 @@ pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
 }
 
 #[derive(Default)]
+#[allow(clippy::struct_excessive_bools)] // one flag per serde attribute it mirrors
 struct SerdeAttrs {
     rename: Option<String>,
     default: bool,

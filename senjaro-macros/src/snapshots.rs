@@ -18,8 +18,8 @@ fn expand_source(source: &str) -> String {
         })
         .expect("the file invokes api!");
     let spec: crate::parse::Spec = syn::parse2(tokens).expect("the spec parses");
-    let (endpoints, errors) = crate::validate::validate(spec);
-    let expanded: TokenStream = crate::expand::expand(&endpoints, errors);
+    let (options, endpoints, errors) = crate::validate::validate(spec);
+    let expanded: TokenStream = crate::expand::expand(&options, &endpoints, errors);
     let file: syn::File = syn::parse2(expanded).expect("the expansion is valid Rust");
     prettyplease::unparse(&file)
 }

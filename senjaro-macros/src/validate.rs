@@ -43,8 +43,16 @@ pub(crate) struct Endpoint {
     pub(crate) sensitive: Vec<String>,
 }
 
-pub(crate) fn validate(spec: Spec) -> (Vec<Endpoint>, Errors) {
+/// Spec-level settings.
+#[derive(Default)]
+pub(crate) struct Options {
+    /// Generate `MockSenjaroApi` with mockall when this cargo feature is on.
+    pub(crate) mock_feature: Option<LitStr>,
+}
+
+pub(crate) fn validate(spec: Spec) -> (Options, Vec<Endpoint>, Errors) {
     let mut errors = Errors::default();
+    let options = check_options(&spec.options, &mut errors);
     let mut names = HashSet::new();
     let mut paths = HashSet::new();
     let mut endpoints = Vec::new();
@@ -74,7 +82,36 @@ pub(crate) fn validate(spec: Spec) -> (Vec<Endpoint>, Errors) {
             endpoints.extend(endpoint);
         }
     }
-    (endpoints, errors)
+    (options, endpoints, errors)
+}
+
+fn check_options(attrs: &[Attribute], errors: &mut Errors) -> Options {
+    let mut options = Options::default();
+    for attr in attrs {
+        if !attr.path().is_ident("mock") {
+            errors.at(
+                attr,
+                "unknown spec option, the accepted one is `#![mock(feature = \"...\")]`",
+            );
+            continue;
+        }
+        if options.mock_feature.is_some() {
+            errors.at(attr, "duplicate `#![mock]`, remove one");
+            continue;
+        }
+        let parsed = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("feature") {
+                options.mock_feature = Some(meta.value()?.parse()?);
+                Ok(())
+            } else {
+                Err(meta.error("expected `feature = \"...\"`, the cargo feature that turns the mock on"))
+            }
+        });
+        if let Err(e) = parsed {
+            errors.push(e);
+        }
+    }
+    options
 }
 
 trait UnrawString {

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-const EXTRA_ENDPOINTS: usize = 100;
+const EXTRA_ENDPOINTS: u32 = 100;
 const ROUNDS: usize = 3;
 
 fn main() {
@@ -38,16 +38,22 @@ fn main() {
     let big_median = median(&mut big_times);
     println!("spec crate build time (debug, dependencies prebuilt), median of {ROUNDS}:");
     println!("  real spec (2 endpoints)     {:>8.2} s", real_median.as_secs_f64());
-    println!("  real + {EXTRA_ENDPOINTS} endpoints        {:>8.2} s", big_median.as_secs_f64());
-    println!("  ratio                       {:>8.2}x", big_median.as_secs_f64() / real_median.as_secs_f64());
+    println!(
+        "  real + {EXTRA_ENDPOINTS} endpoints        {:>8.2} s",
+        big_median.as_secs_f64()
+    );
+    println!(
+        "  ratio                       {:>8.2}x",
+        big_median.as_secs_f64() / real_median.as_secs_f64()
+    );
     println!(
         "  per extra endpoint          {:>8.1} ms",
-        (big_median.as_secs_f64() - real_median.as_secs_f64()) * 1000.0 / EXTRA_ENDPOINTS as f64
+        (big_median.as_secs_f64() - real_median.as_secs_f64()) * 1000.0 / f64::from(EXTRA_ENDPOINTS)
     );
 }
 
 /// Copies `api-spec` into `dir` as a standalone crate, appending `extra` generated endpoints.
-fn prepare(root: &Path, dir: &Path, extra: usize) -> PathBuf {
+fn prepare(root: &Path, dir: &Path, extra: u32) -> PathBuf {
     let _ = std::fs::remove_dir_all(dir);
     copy_dir(&root.join("api-spec").join("src"), &dir.join("src"));
     std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).expect("copy lock file");
@@ -80,8 +86,10 @@ uuid = {{ version = "1.16", default-features = false, features = ["std", "v4"] }
     dir.to_owned()
 }
 
-fn generated_spec(count: usize) -> String {
-    let mut text = String::from("\n/// Generated endpoints for the compile-cost benchmark.\n#[allow(dead_code)]\npub mod generated {\n");
+fn generated_spec(count: u32) -> String {
+    let mut text = String::from(
+        "\n/// Generated endpoints for the compile-cost benchmark.\n#[allow(dead_code)]\npub mod generated {\n",
+    );
     text.push_str("    use serde::{Deserialize, Serialize};\n    use senjaro_macros::Schema;\n\n");
     for i in 0..count {
         let _ = write!(
