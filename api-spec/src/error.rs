@@ -26,8 +26,10 @@ pub enum Error {
     Api(Box<ApiError>),
     /// A 2xx answer whose body is not what the endpoint returns.
     Decode(Box<DecodeError>),
-    /// The request failed before SenjaroPay could have acted on it (connection refused, DNS,
-    /// TLS): nothing happened on the server.
+    /// The request failed at the network level (connection refused, DNS, TLS, a dropped
+    /// connection). Out of a create it means nothing reached SenjaroPay: when a create may
+    /// have reached it, the error is [`Error::OutcomeUnknown`] instead. Out of a read (which
+    /// changes nothing) it may also mean the connection dropped after the request was sent.
     Transport(TransportError),
     /// A time limit ran out before the request could have reached SenjaroPay, or while reading
     /// a payment's status.
@@ -370,11 +372,18 @@ impl DecodeError {
     /// A 2xx answer whose body exceeds `limit` bytes; only its start was read.
     #[must_use]
     pub fn too_large(status: u16, limit: usize, start: &[u8]) -> Error {
+        DecodeError::unreadable(status, start, format!("the body is larger than {limit} bytes"))
+    }
+
+    /// A 2xx answer whose body could not be read whole (for example, the connection broke
+    /// in the middle of it); `start` is what arrived.
+    #[must_use]
+    pub fn unreadable(status: u16, start: &[u8], reason: impl Into<BoxError>) -> Error {
         Error::Decode(Box::new(DecodeError {
             status,
             path: ".".to_owned(),
             excerpt: excerpt(start),
-            source: format!("the body is larger than {limit} bytes").into(),
+            source: reason.into(),
             idempotency_key: None,
         }))
     }

@@ -17,6 +17,8 @@ use crate::{Error, Result};
 const API_KEY: HeaderName = HeaderName::from_static("x-api-key");
 const API_SECRET: HeaderName = HeaderName::from_static("x-api-secret");
 const JSON: HeaderValue = HeaderValue::from_static("application/json");
+/// The least time worth starting a retry with.
+const MIN_USEFUL_ATTEMPT: Duration = Duration::from_millis(100);
 
 /// How one attempt ended, when it did not succeed.
 enum Failure {
@@ -28,6 +30,8 @@ enum Failure {
     TimedOut(Duration),
     /// The server answered with an error status.
     Answer(Box<ApiError>),
+    /// The server's answer broke off mid-body: this is the error it amounts to (status kept).
+    Cut(Box<Error>),
 }
 
 impl Failure {
@@ -36,13 +40,13 @@ impl Failure {
             (Failure::NotSent(_), _) => true,
             (_, RetryClass::Never) => false,
             (Failure::Answer(e), _) => e.is_retryable(),
-            (Failure::MaybeSent(_) | Failure::TimedOut(_), _) => true,
+            (Failure::MaybeSent(_) | Failure::TimedOut(_) | Failure::Cut(_), _) => true,
         }
     }
 
     /// Whether the request may have reached the server with no answer telling what happened.
     fn ambiguous(&self) -> bool {
-        matches!(self, Failure::MaybeSent(_) | Failure::TimedOut(_))
+        matches!(self, Failure::MaybeSent(_) | Failure::TimedOut(_) | Failure::Cut(_))
     }
 }
 
@@ -96,7 +100,8 @@ impl Client {
             loop {
                 attempt += 1;
                 let remaining = deadline.saturating_duration_since(Instant::now());
-                let limit = self.settings.timeouts.attempt_limit().min(remaining);
+                let attempt_limit = self.settings.timeouts.attempt_limit();
+                let limit = attempt_limit.min(remaining);
                 let attempt_started = Instant::now();
                 let outcome = tokio::time::timeout(limit, self.attempt(&url, idempotency.as_ref(), body.clone())).await;
                 let failure = match outcome {
@@ -117,6 +122,8 @@ impl Client {
                     }
                     Ok(Err(e)) if e.is_connect() => Failure::NotSent(e),
                     Ok(Err(e)) => Failure::MaybeSent(e),
+                    // Report the limit that ran out: the deadline when it cut this attempt short.
+                    Err(_) if limit < attempt_limit => Failure::TimedOut(self.settings.timeouts.total_limit()),
                     Err(_) => Failure::TimedOut(limit),
                 };
                 reached_server |= failure.ambiguous();
@@ -132,7 +139,12 @@ impl Client {
                         Failure::Answer(e) => e.retry_after().unwrap_or_else(|| policy.backoff(attempt)),
                         _ => policy.backoff(attempt),
                     };
-                    if Instant::now().checked_add(wait).is_some_and(|resume| resume < deadline) {
+                    // Retry only if the next attempt would still have a useful slice of time;
+                    // an attempt started just before the deadline can only time out, and for a
+                    // create it would turn a clean failure into an unknown outcome.
+                    let floor = attempt_limit.min(MIN_USEFUL_ATTEMPT);
+                    let resume = Instant::now().checked_add(wait);
+                    if resume.and_then(|r| r.checked_add(floor)).is_some_and(|r| r <= deadline) {
                         tokio::time::sleep(wait).await;
                         continue;
                     }
@@ -143,7 +155,7 @@ impl Client {
                     key,
                     attempt,
                     reached_server,
-                    self.settings.timeouts.connect_limit(),
+                    self.inner.connect_timeout,
                 ));
             }
         }
@@ -170,12 +182,19 @@ impl Client {
                     self.inner.max_response_bytes,
                     &scrub_cut(&start, secrets),
                 )),
+                Body::Cut(start, e) => {
+                    let error = DecodeError::unreadable(status.as_u16(), &scrub_cut(&start, secrets), e);
+                    return Err(Failure::Cut(Box::new(error)));
+                }
             });
         }
         let bytes = match &answer {
             Body::Complete(bytes) => scrub(bytes, secrets),
-            Body::TooLarge(start) => scrub_cut(start, secrets),
+            Body::TooLarge(start) | Body::Cut(start, _) => scrub_cut(start, secrets),
         };
+        if let Body::Cut(..) = answer {
+            return Err(Failure::Cut(Box::new(ApiError::new(status.as_u16(), &bytes).into())));
+        }
         let retry_after = retry_after(headers, SystemTime::now());
         Err(Failure::Answer(Box::new(
             ApiError::new(status.as_u16(), &bytes).with_retry_after(retry_after),
@@ -203,14 +222,17 @@ impl Client {
         let headers = std::mem::take(response.headers_mut());
         let limit = inner.max_response_bytes;
         let mut buf = Vec::new();
-        while let Some(chunk) = response.chunk().await? {
-            if buf.len() + chunk.len() > limit {
-                buf.extend_from_slice(&chunk[..limit - buf.len()]);
-                return Ok((status, headers, Body::TooLarge(buf)));
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) if buf.len() + chunk.len() > limit => {
+                    buf.extend_from_slice(&chunk[..limit - buf.len()]);
+                    return Ok((status, headers, Body::TooLarge(buf)));
+                }
+                Ok(Some(chunk)) => buf.extend_from_slice(&chunk),
+                Ok(None) => return Ok((status, headers, Body::Complete(buf))),
+                Err(e) => return Ok((status, headers, Body::Cut(buf, e))),
             }
-            buf.extend_from_slice(&chunk);
         }
-        Ok((status, headers, Body::Complete(buf)))
     }
 }
 
@@ -218,6 +240,8 @@ impl Client {
 enum Body {
     Complete(Vec<u8>),
     TooLarge(Vec<u8>),
+    /// The connection broke mid-body: what arrived, and why it stopped.
+    Cut(Vec<u8>, reqwest::Error),
 }
 
 impl Failure {
@@ -227,6 +251,7 @@ impl Failure {
             Failure::MaybeSent(_) => "connection lost".to_owned(),
             Failure::TimedOut(limit) => format!("no answer within {limit:?}"),
             Failure::Answer(e) => format!("status {}", e.status()),
+            Failure::Cut(e) => format!("answer cut off ({e})"),
         }
     }
 }
@@ -245,12 +270,14 @@ fn final_error(
         let cause: Box<dyn std::error::Error + Send + Sync> = match failure {
             Failure::NotSent(e) | Failure::MaybeSent(e) => Box::new(e),
             Failure::Answer(e) => Box::new(Error::Api(e)),
+            Failure::Cut(e) => e,
             Failure::TimedOut(_) => failure.describe().into(),
         };
         return Error::outcome_unknown(key.clone(), attempts, cause);
     }
     match failure {
         Failure::Answer(e) => Error::Api(e),
+        Failure::Cut(e) => *e,
         Failure::NotSent(e) | Failure::MaybeSent(e) if !e.is_timeout() => Error::transport(e, key.cloned()),
         Failure::NotSent(_) | Failure::MaybeSent(_) => Error::timeout(connect, key.cloned()),
         Failure::TimedOut(limit) => Error::timeout(limit, key.cloned()),

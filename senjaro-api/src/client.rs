@@ -127,6 +127,8 @@ pub(crate) struct Inner {
     pub(crate) api_key: ApiKey,
     pub(crate) api_secret: ApiSecret,
     pub(crate) max_response_bytes: usize,
+    /// The connect limit the HTTP client was built with (a per-call handle cannot change it).
+    pub(crate) connect_timeout: Duration,
 }
 
 const _: () = {
@@ -304,6 +306,7 @@ impl ClientBuilder {
                 api_key,
                 api_secret,
                 max_response_bytes: self.max_response_bytes,
+                connect_timeout: self.settings.timeouts.connect,
             }),
             settings: self.settings,
         })

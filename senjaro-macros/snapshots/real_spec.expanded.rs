@@ -4,6 +4,7 @@
 /// sandbox, and by any fake a test writes. Object safe: use it as
 /// `Arc<dyn SenjaroApi>`. A method an implementation does not override answers
 /// 501 `not_implemented`, so adding an endpoint to the spec breaks no implementation.
+#[cfg_attr(feature = "mock", ::mockall::automock)]
 #[::senjaro_spec::__private::async_trait]
 pub trait SenjaroApi: ::core::marker::Send + ::core::marker::Sync {
     /// Starts a mobile-money collection: SenjaroPay pushes a USSD prompt to the payer's phone.

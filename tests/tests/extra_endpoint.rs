@@ -46,7 +46,10 @@ async fn serve_fake() -> (Server, Client) {
 
 #[test]
 fn metadata_comes_from_the_spec_entry() {
-    let cancel = ENDPOINTS.iter().find(|e| e.name() == "cancel_payment").expect("declared");
+    let cancel = ENDPOINTS
+        .iter()
+        .find(|e| e.name() == "cancel_payment")
+        .expect("declared");
     assert_eq!(cancel.path(), "/senjaropay/merchant/payments/cancel");
     assert_eq!(cancel.method(), "POST");
     assert_eq!(cancel.retry(), RetryClass::Keyed);

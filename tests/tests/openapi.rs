@@ -19,7 +19,12 @@ fn strings(value: &Value) -> BTreeSet<String> {
 }
 
 fn property_names(schema: &Value) -> BTreeSet<String> {
-    schema["properties"].as_object().expect("an object schema").keys().cloned().collect()
+    schema["properties"]
+        .as_object()
+        .expect("an object schema")
+        .keys()
+        .cloned()
+        .collect()
 }
 
 fn required(schema: &Value) -> BTreeSet<String> {
@@ -31,7 +36,11 @@ fn every_vendor_operation_is_generated_with_the_same_shape() {
     let ours = senjaro_api::openapi::document();
     let vendor = vendor();
     let operations = vendor["operations"].as_array().expect("operations");
-    assert_eq!(ours["paths"].as_object().expect("paths").len(), operations.len(), "no extra or missing paths");
+    assert_eq!(
+        ours["paths"].as_object().expect("paths").len(),
+        operations.len(),
+        "no extra or missing paths"
+    );
 
     for op in operations {
         let path = op["path"].as_str().expect("path");
@@ -50,11 +59,23 @@ fn every_vendor_operation_is_generated_with_the_same_shape() {
 
         let request = &ours_op["requestBody"]["content"]["application/json"]["schema"];
         assert_eq!(ours_op["requestBody"]["required"], true, "{path}: body required");
-        assert_eq!(property_names(request), strings(&op["request"]["fields"]), "{path}: request fields");
-        assert_eq!(required(request), strings(&op["request"]["required"]), "{path}: required request fields");
+        assert_eq!(
+            property_names(request),
+            strings(&op["request"]["fields"]),
+            "{path}: request fields"
+        );
+        assert_eq!(
+            required(request),
+            strings(&op["request"]["required"]),
+            "{path}: required request fields"
+        );
 
         let response = &ours_op["responses"]["200"]["content"]["application/json"]["schema"];
-        assert_eq!(property_names(response), strings(&op["response_200"]["fields"]), "{path}: response fields");
+        assert_eq!(
+            property_names(response),
+            strings(&op["response_200"]["fields"]),
+            "{path}: response fields"
+        );
 
         for status in op["error_statuses"].as_array().expect("statuses") {
             let status = status.as_u64().expect("status").to_string();
@@ -90,8 +111,8 @@ fn error_body_and_security_match() {
 #[test]
 fn the_status_answer_requires_only_what_the_client_needs() {
     let ours = senjaro_api::openapi::document();
-    let response = &ours["paths"]["/senjaropay/merchant/payments/status"]["post"]["responses"]["200"]["content"]
-        ["application/json"]["schema"];
+    let response = &ours["paths"]["/senjaropay/merchant/payments/status"]["post"]["responses"]["200"]["content"]["application/json"]
+        ["schema"];
     let expected: BTreeSet<String> = ["reference_id", "status"].into_iter().map(str::to_owned).collect();
     assert_eq!(required(response), expected);
     assert_eq!(response["additionalProperties"], true, "unknown fields are tolerated");
