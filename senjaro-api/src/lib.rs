@@ -26,6 +26,7 @@ mod client;
 mod follow;
 mod retry;
 mod secret;
+pub mod webhook;
 
 #[cfg(feature = "sandbox")]
 pub mod sandbox;

@@ -26,18 +26,22 @@
 //! payer's number: see [`TEST_NUMBERS`].
 
 mod auth;
+mod faults;
 mod outcomes;
 mod server;
 mod state;
+mod webhooks;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 pub use auth::{AllowAll, Authorize, KeyPair, constant_time_eq};
+pub use faults::Fault;
 pub use outcomes::{Outcome, TEST_NUMBERS, describe_test_numbers, outcome_for};
 pub use server::{LoggedRequest, Server};
 pub use state::SandboxApi;
+pub use webhooks::{WebhookDelivery, WebhookSettings};
 
 use crate::{Client, ClientBuilder, Result};
 
@@ -60,6 +64,7 @@ pub struct Sandbox {
 #[must_use]
 pub struct SandboxBuilder {
     completion_delay: Duration,
+    webhooks: WebhookSettings,
     auth: KeyPair,
     port: u16,
 }
@@ -68,6 +73,7 @@ impl Default for SandboxBuilder {
     fn default() -> Self {
         SandboxBuilder {
             completion_delay: DEFAULT_COMPLETION_DELAY,
+            webhooks: WebhookSettings::default(),
             auth: KeyPair::new(SANDBOX_API_KEY, SANDBOX_API_SECRET),
             port: 0,
         }
@@ -78,6 +84,12 @@ impl SandboxBuilder {
     /// How long payments stay `PENDING` before reaching their final state.
     pub fn completion_delay(mut self, delay: Duration) -> Self {
         self.completion_delay = delay;
+        self
+    }
+
+    /// How webhooks are delivered (signature secret, duplicates, retries).
+    pub fn webhooks(mut self, settings: WebhookSettings) -> Self {
+        self.webhooks = settings;
         self
     }
 
@@ -99,7 +111,7 @@ impl SandboxBuilder {
     ///
     /// The I/O error if the port cannot be bound.
     pub async fn start(self) -> std::io::Result<Sandbox> {
-        let api = Arc::new(SandboxApi::new(self.completion_delay));
+        let api = Arc::new(SandboxApi::with_webhooks(self.completion_delay, self.webhooks));
         let server = Server::start_on(self.port, crate::router(Arc::clone(&api)), Arc::new(self.auth)).await?;
         Ok(Sandbox { api, server })
     }
@@ -158,5 +170,11 @@ impl Sandbox {
     #[must_use]
     pub fn requests(&self) -> Vec<LoggedRequest> {
         self.server.requests()
+    }
+
+    /// Makes the next `times` requests suffer `fault`: `Fault::Status(429)`,
+    /// `Fault::Html(502)`, `Fault::DropAnswer` (the sandbox acts, the answer is lost), ...
+    pub fn inject(&self, fault: &Fault, times: usize) {
+        self.server.inject(fault, times);
     }
 }

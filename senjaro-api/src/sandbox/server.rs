@@ -1,7 +1,6 @@
 //! Serves any `SenjaroApi` over HTTP/1.1 on a local listener, speaking SenjaroPay's wire
 //! format: the generated `dispatch` routes each JSON `POST` to the matching trait method.
 
-use std::convert::Infallible;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -15,6 +14,7 @@ use tokio::net::TcpListener;
 use tokio::task::{JoinHandle, JoinSet};
 
 use super::auth::Authorize;
+use super::faults::{Fault, Faults};
 use crate::{ApiErrorBody, Error, Incoming, Router};
 
 /// Largest request body the server reads.
@@ -30,7 +30,8 @@ pub struct LoggedRequest {
     pub path: String,
     /// The idempotency header's value, if the endpoint has one and it was sent.
     pub idempotency_key: Option<String>,
-    /// The status the server answered with.
+    /// The status the server answered with, or 0 when an injected fault dropped the
+    /// connection instead.
     pub status: u16,
 }
 
@@ -55,7 +56,20 @@ struct Served {
     router: Arc<dyn Router>,
     auth: Arc<dyn Authorize>,
     log: RequestLog,
+    faults: Faults,
 }
+
+/// Returned by the service to make hyper close the connection without an answer.
+#[derive(Debug)]
+struct DropConnection;
+
+impl std::fmt::Display for DropConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped by fault injection")
+    }
+}
+
+impl std::error::Error for DropConnection {}
 
 /// Serves a [`Router`] (any `SenjaroApi` implementation wrapped by the spec's `router`) over
 /// HTTP/1.1 on `127.0.0.1`, speaking SenjaroPay's wire format: `POST` only, JSON bodies,
@@ -92,6 +106,7 @@ impl Server {
             router,
             auth,
             log: RequestLog::default(),
+            faults: Faults::default(),
         });
         let task = tokio::spawn(accept_loop(listener, Arc::clone(&served)));
         Ok(Server { addr, served, task })
@@ -109,10 +124,15 @@ impl Server {
         format!("http://{}", self.addr)
     }
 
-    /// Every request answered so far, oldest first (at most the last 100,000).
+    /// Every request received so far, oldest first (at most the last 100,000).
     #[must_use]
     pub fn requests(&self) -> Vec<LoggedRequest> {
         self.served.log.snapshot()
+    }
+
+    /// Makes the next `times` requests suffer `fault` (after any faults already queued).
+    pub fn inject(&self, fault: &Fault, times: usize) {
+        self.served.faults.inject(fault, times);
     }
 }
 
@@ -147,7 +167,7 @@ async fn accept_loop(listener: TcpListener, served: Arc<Served>) {
         connections.spawn(async move {
             let service = hyper::service::service_fn(move |request| {
                 let served = Arc::clone(&served);
-                async move { Ok::<_, Infallible>(handle(&served, request).await) }
+                async move { handle(&served, request).await }
             });
             if let Err(e) = hyper::server::conn::http1::Builder::new()
                 .serve_connection(TokioIo::new(stream), service)
@@ -159,19 +179,64 @@ async fn accept_loop(listener: TcpListener, served: Arc<Served>) {
     }
 }
 
-async fn handle(served: &Served, request: Request<HyperBody>) -> Response<Full<Bytes>> {
+async fn handle(served: &Served, request: Request<HyperBody>) -> Result<Response<Full<Bytes>>, DropConnection> {
     let path = request.uri().path().to_owned();
     let meta = served.router.endpoints().iter().find(|meta| meta.path() == path);
     let key = meta
         .and_then(|meta| meta.idempotency_header())
         .and_then(|header| request.headers().get(header))
         .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned());
-    let response = answer(served, request, meta.is_some(), key.as_deref()).await;
-    served.log.push(LoggedRequest {
-        path,
-        idempotency_key: key,
-        status: response.status().as_u16(),
-    });
+    let fault = served.faults.next();
+    let log = |status: u16| {
+        served.log.push(LoggedRequest {
+            path: path.clone(),
+            idempotency_key: key.clone(),
+            status,
+        });
+    };
+    let response = match fault {
+        Some(Fault::Status(status)) => injected_status(status),
+        Some(Fault::Html(status)) => injected_html(status),
+        Some(Fault::Drop) => {
+            log(0);
+            return Err(DropConnection);
+        }
+        Some(Fault::DropAnswer) => {
+            let _ = answer(served, request, meta.is_some(), key.as_deref()).await;
+            log(0);
+            return Err(DropConnection);
+        }
+        Some(Fault::Delay(pause)) => {
+            tokio::time::sleep(pause).await;
+            answer(served, request, meta.is_some(), key.as_deref()).await
+        }
+        None => answer(served, request, meta.is_some(), key.as_deref()).await,
+    };
+    log(response.status().as_u16());
+    Ok(response)
+}
+
+fn injected_status(status: u16) -> Response<Full<Bytes>> {
+    let code = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+    let mut response = error(code, "injected_fault", "fault injected by the sandbox");
+    if code == StatusCode::TOO_MANY_REQUESTS {
+        response
+            .headers_mut()
+            .insert(hyper::header::RETRY_AFTER, HeaderValue::from_static("0"));
+    }
+    response
+}
+
+fn injected_html(status: u16) -> Response<Full<Bytes>> {
+    let code = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY);
+    let page = format!(
+        "<html><head><title>{code}</title></head><body><h1>{code}</h1><p>upstream unavailable</p></body></html>"
+    );
+    let mut response = Response::new(Full::new(Bytes::from(page)));
+    *response.status_mut() = code;
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     response
 }
 

@@ -1,12 +1,14 @@
 //! The sandbox's in-memory SenjaroPay: a `SenjaroApi` implementation with real state.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
 use super::outcomes::{Outcome, outcome_for};
+use super::webhooks::{WebhookDelivery, WebhookSender, WebhookSettings};
+use crate::webhook::WebhookEvent;
 use crate::{
     ApiError, ApiErrorBody, CreatePaymentRequest, CreatePaymentResponse, Error, IdempotencyKey, Idempotent, Keyed,
     PaymentStatus, PaymentStatusRequest, PaymentStatusResponse, Reference, Result, SenjaroApi, Timestamp,
@@ -20,10 +22,15 @@ use crate::{
 /// repeated with the same idempotency key and the same body answers with the first answer and
 /// creates nothing; the same key with a different body is refused with 409
 /// `idempotency_conflict`. An unknown reference answers 404 `not_found`.
+///
+/// When a create carries a `webhook_url`, the sandbox POSTs a sandbox-defined event there on
+/// every state change (`PENDING` at creation, then the final state); see
+/// [`WebhookSettings`](super::WebhookSettings).
 #[derive(Debug)]
 pub struct SandboxApi {
     completion_delay: Duration,
     state: Mutex<State>,
+    webhooks: Arc<WebhookSender>,
 }
 
 #[derive(Debug, Default)]
@@ -45,10 +52,56 @@ impl SandboxApi {
     /// A sandbox whose payments reach their final state `completion_delay` after creation.
     #[must_use]
     pub fn new(completion_delay: Duration) -> Self {
+        SandboxApi::with_webhooks(completion_delay, WebhookSettings::default())
+    }
+
+    /// A sandbox that delivers webhooks by `settings`.
+    #[must_use]
+    pub fn with_webhooks(completion_delay: Duration, settings: WebhookSettings) -> Self {
         SandboxApi {
             completion_delay,
             state: Mutex::new(State::default()),
+            webhooks: Arc::new(WebhookSender::new(settings)),
         }
+    }
+
+    /// Every webhook delivery attempt so far, oldest first.
+    #[must_use]
+    pub fn webhook_deliveries(&self) -> Vec<WebhookDelivery> {
+        self.webhooks.deliveries()
+    }
+
+    /// Sends the payment's events: `PENDING` now, its final state after the delay.
+    fn notify(&self, url: &str, reference: &Reference, number: u64, request: &CreatePaymentRequest) {
+        let event = |status: PaymentStatus, reason: Option<&str>| {
+            let mut event = WebhookEvent {
+                event_id: Some(format!("evt_{reference}_{status}")),
+                event_type: Some("payment.status_changed".to_owned()),
+                reference_id: Some(reference.clone()),
+                transaction_id: Some(format!("TXN-SBX-{number:06}")),
+                status: Some(status),
+                amount: Some(request.details.amount),
+                currency: Some(request.details.currency.to_string()),
+                occurred_at: None,
+                extra: crate::Extra::new(),
+            };
+            event.occurred_at = Some(Timestamp::now());
+            if let Some(reason) = reason {
+                event.extra.insert("failure_reason".to_owned(), Value::from(reason));
+            }
+            event
+        };
+        self.webhooks.send(url, &event(PaymentStatus::Pending, None));
+        let last = match outcome_for(&request.phone_number) {
+            Outcome::Completes => event(PaymentStatus::Completed, None),
+            Outcome::Fails(reason) => event(PaymentStatus::Failed, Some(reason)),
+            _ => return,
+        };
+        let (sender, url, delay) = (Arc::clone(&self.webhooks), url.to_owned(), self.completion_delay);
+        tokio::spawn(async move {
+            tokio::time::sleep(delay).await;
+            sender.send(&url, &last);
+        });
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
@@ -101,6 +154,9 @@ impl SenjaroApi for SandboxApi {
         let number = state.created;
         let reference = Reference::new(format!("sbx-{number:06}-{:08x}", fastrand::u32(..)));
         state.by_key.insert(key.clone(), (request.clone(), reference.clone()));
+        if let Some(url) = &request.webhook_url {
+            self.notify(url, &reference, number, &request);
+        }
         state.payments.insert(
             reference.clone(),
             Payment {
