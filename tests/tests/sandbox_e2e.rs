@@ -166,6 +166,23 @@ async fn documented_failing_number_reaches_failed_with_a_reason() {
 }
 
 #[tokio::test]
+async fn timing_out_number_stays_pending_longer_then_fails() {
+    let sandbox = sandbox().await;
+    let client = client(&sandbox);
+    let created = client
+        .create_payment(request_from("255700000005"))
+        .await
+        .expect("create succeeds");
+    let mut seen = Vec::new();
+    let last = wait_for_final(&client, created.reference(), quick_wait(), |s| seen.push(s.status.clone()))
+        .await
+        .expect("the payment reaches a final state");
+    assert_eq!(last.status, PaymentStatus::Failed);
+    assert_eq!(last.extra.get("failure_reason"), Some(&json!("USSD_TIMEOUT")));
+    assert!(seen.iter().filter(|s| **s == PaymentStatus::Pending).count() >= 2, "{seen:?}");
+}
+
+#[tokio::test]
 async fn stays_pending_number_makes_wait_for_final_time_out() {
     let sandbox = sandbox().await;
     let client = client(&sandbox);

@@ -12,8 +12,11 @@ pub enum Outcome {
     Completes,
     /// `PENDING`, then `FAILED` after the completion delay, with this failure reason.
     Fails(&'static str),
-    /// Stays `PENDING` forever, like a customer who never answers the prompt.
+    /// Stays `PENDING` forever.
     StaysPending,
+    /// `PENDING`, then `FAILED` with this reason after three times the completion delay: the
+    /// customer never answered the prompt and it expired.
+    TimesOut(&'static str),
 }
 
 /// The documented test numbers. Every other valid Tanzanian number completes.
@@ -36,7 +39,12 @@ pub const TEST_NUMBERS: &[(&str, Outcome, &str)] = &[
     (
         "255700000004",
         Outcome::StaysPending,
-        "stays PENDING forever (the customer never answers)",
+        "stays PENDING forever",
+    ),
+    (
+        "255700000005",
+        Outcome::TimesOut("USSD_TIMEOUT"),
+        "times out: FAILED after three times the completion delay (the prompt expired unanswered)",
     ),
 ];
 

@@ -92,12 +92,13 @@ impl SandboxApi {
             event
         };
         self.webhooks.send(url, &event(PaymentStatus::Pending, None));
-        let last = match outcome_for(&request.phone_number) {
+        let outcome = outcome_for(&request.phone_number);
+        let last = match outcome {
             Outcome::Completes => event(PaymentStatus::Completed, None),
-            Outcome::Fails(reason) => event(PaymentStatus::Failed, Some(reason)),
-            _ => return,
+            Outcome::Fails(reason) | Outcome::TimesOut(reason) => event(PaymentStatus::Failed, Some(reason)),
+            Outcome::StaysPending => return,
         };
-        let (sender, url, delay) = (Arc::clone(&self.webhooks), url.to_owned(), self.completion_delay);
+        let (sender, url, delay) = (Arc::clone(&self.webhooks), url.to_owned(), self.final_after(outcome));
         tokio::spawn(async move {
             tokio::time::sleep(delay).await;
             sender.send(&url, &last);
@@ -116,11 +117,22 @@ impl SandboxApi {
     }
 
     fn status_of(&self, payment: &Payment) -> (PaymentStatus, Option<&'static str>) {
-        let done = payment.created.elapsed() >= self.completion_delay;
-        match outcome_for(&payment.request.phone_number) {
-            Outcome::Completes if done => (PaymentStatus::Completed, None),
-            Outcome::Fails(reason) if done => (PaymentStatus::Failed, Some(reason)),
-            _ => (PaymentStatus::Pending, None),
+        let outcome = outcome_for(&payment.request.phone_number);
+        if payment.created.elapsed() < self.final_after(outcome) {
+            return (PaymentStatus::Pending, None);
+        }
+        match outcome {
+            Outcome::Completes => (PaymentStatus::Completed, None),
+            Outcome::Fails(reason) | Outcome::TimesOut(reason) => (PaymentStatus::Failed, Some(reason)),
+            Outcome::StaysPending => (PaymentStatus::Pending, None),
+        }
+    }
+
+    /// How long after creation a payment with `outcome` reaches its final state.
+    fn final_after(&self, outcome: Outcome) -> Duration {
+        match outcome {
+            Outcome::TimesOut(_) => self.completion_delay.saturating_mul(3),
+            _ => self.completion_delay,
         }
     }
 }
