@@ -74,7 +74,10 @@ impl Checkout {
     ///
     /// Any error of the status call.
     pub async fn state(&self, reference: &Reference) -> Result<PaymentState> {
-        let payment = self.api.payment_status(PaymentStatusRequest::new(reference.clone())).await?;
+        let payment = self
+            .api
+            .payment_status(PaymentStatusRequest::new(reference.clone()))
+            .await?;
         Ok(match payment.status {
             PaymentStatus::Completed => PaymentState::Paid,
             PaymentStatus::Failed => PaymentState::Declined(payment.message.unwrap_or_default()),
@@ -85,7 +88,10 @@ impl Checkout {
 
 #[tokio::main]
 async fn main() -> std::result::Result<(), Box<dyn std::error::Error>> {
-    let sandbox = Sandbox::builder().completion_delay(Duration::from_millis(300)).start().await?;
+    let sandbox = Sandbox::builder()
+        .completion_delay(Duration::from_millis(300))
+        .start()
+        .await?;
     let checkout = Checkout::new(Arc::new(sandbox.client()?));
     let order = Order {
         id: "order-2026-0001".to_owned(),
@@ -150,7 +156,11 @@ mod tests {
         let checkout = Checkout::new(Arc::new(mock));
         let mut bad = order();
         bad.phone = "+254 712 345 678".to_owned();
-        let err = checkout.start(bad).await.expect("task ran").expect_err("foreign number");
+        let err = checkout
+            .start(bad)
+            .await
+            .expect("task ran")
+            .expect_err("foreign number");
         assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
     }
 

@@ -53,7 +53,9 @@ impl Receiver {
 
 /// The axum app: `POST /webhooks/senjaropay`.
 pub fn app(receiver: Arc<Receiver>) -> Router {
-    Router::new().route("/webhooks/senjaropay", post(receive)).with_state(receiver)
+    Router::new()
+        .route("/webhooks/senjaropay", post(receive))
+        .with_state(receiver)
 }
 
 async fn receive(State(receiver): State<Arc<Receiver>>, headers: HeaderMap, body: Bytes) -> StatusCode {
@@ -119,7 +121,10 @@ async fn run_demo(secret: &str, phone: &str) -> Result<(Vec<Confirmation>, Arc<R
     )
     .with_webhook_url(format!("http://{addr}/webhooks/senjaropay"));
     let created = client.create_payment(request).await?;
-    println!("created {} with webhooks to http://{addr}/webhooks/senjaropay", created.reference());
+    println!(
+        "created {} with webhooks to http://{addr}/webhooks/senjaropay",
+        created.reference()
+    );
 
     let mut confirmations = Vec::new();
     while let Ok(Some(confirmation)) = tokio::time::timeout(Duration::from_secs(10), rx.recv()).await {
@@ -169,10 +174,16 @@ mod tests {
 
     #[tokio::test]
     async fn create_webhook_confirm_with_duplicates_ignored() {
-        let (confirmations, receiver) = run_demo("whsec_test_PLACEHOLDER", "255700000002").await.expect("demo runs");
+        let (confirmations, receiver) = run_demo("whsec_test_PLACEHOLDER", "255700000002")
+            .await
+            .expect("demo runs");
         let statuses: Vec<PaymentStatus> = confirmations.iter().map(|c| c.payment.status.clone()).collect();
         assert_eq!(statuses.last(), Some(&PaymentStatus::Failed));
-        assert_eq!(receiver.distinct_events(), 2, "PENDING and FAILED, each delivered twice");
+        assert_eq!(
+            receiver.distinct_events(),
+            2,
+            "PENDING and FAILED, each delivered twice"
+        );
     }
 
     #[tokio::test]

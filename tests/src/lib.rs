@@ -14,12 +14,57 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
+
+use senjaro_api::{Client, CreatePaymentRequest, Currency, Customer, PaymentDetails, PaymentType, RetryPolicy};
 pub mod fault_proxy;
 
 /// Credentials used by every test; obvious placeholders, never real.
 pub const TEST_API_KEY: &str = "pk_test_PLACEHOLDER";
 /// See [`TEST_API_KEY`].
 pub const TEST_API_SECRET: &str = "sk_test_PLACEHOLDER";
+
+/// A client for `server` with the placeholder credentials, retrying by `policy`.
+///
+/// # Panics
+///
+/// If the client cannot be built (it always can, on loopback).
+#[must_use]
+pub fn client_with(server: &ScriptedServer, policy: RetryPolicy) -> Client {
+    Client::builder()
+        .base_url(&server.base_url())
+        .credentials(TEST_API_KEY, TEST_API_SECRET)
+        .retry_policy(policy)
+        .build()
+        .expect("a loopback client with placeholder credentials builds")
+}
+
+/// A client for `server` with the placeholder credentials and retries off, so each call is
+/// exactly one request.
+#[must_use]
+pub fn client_for(server: &ScriptedServer) -> Client {
+    client_with(server, RetryPolicy::none())
+}
+
+/// The quickstart's create: 1000.00 TZS from `phone`, paid by Jane Doe.
+///
+/// # Panics
+///
+/// If `phone` is not a valid Tanzanian mobile number.
+#[must_use]
+pub fn payment_from(phone: &str) -> CreatePaymentRequest {
+    CreatePaymentRequest::new(
+        PaymentType::Mobile,
+        PaymentDetails::new("1000.00".parse().expect("valid amount"), Currency::tzs()),
+        phone.parse().expect("valid msisdn"),
+        Customer::new("Jane Doe", "jane@example.com"),
+    )
+}
+
+/// [`payment_from`] the documented example number, 255712345678.
+#[must_use]
+pub fn jane_request() -> CreatePaymentRequest {
+    payment_from("255712345678")
+}
 
 /// The documented example answer of the status endpoint.
 pub const DOCUMENTED_STATUS_EXAMPLE: &str = r#"{

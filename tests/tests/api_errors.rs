@@ -4,19 +4,9 @@
 use std::time::Duration;
 
 use senjaro_api::{
-    Client, CreatePaymentRequest, Currency, Customer, Error, ErrorCode, IdempotencyKey, MAX_EXCERPT_LEN,
-    PaymentDetails, PaymentStatusRequest, PaymentType, RetryPolicy, SenjaroApi,
+    Client, Error, ErrorCode, IdempotencyKey, MAX_EXCERPT_LEN, PaymentStatusRequest, RetryPolicy, SenjaroApi,
 };
-use senjaro_tests::{Action, ScriptedServer, TEST_API_KEY, TEST_API_SECRET};
-
-fn client_for(server: &ScriptedServer, policy: RetryPolicy) -> Client {
-    Client::builder()
-        .base_url(&server.base_url())
-        .credentials(TEST_API_KEY, TEST_API_SECRET)
-        .retry_policy(policy)
-        .build()
-        .expect("a loopback client with placeholder credentials builds")
-}
+use senjaro_tests::{Action, ScriptedServer, TEST_API_KEY, TEST_API_SECRET, client_with, jane_request};
 
 fn fast_retries() -> RetryPolicy {
     RetryPolicy::default()
@@ -25,19 +15,10 @@ fn fast_retries() -> RetryPolicy {
         .max_delay(Duration::from_millis(5))
 }
 
-fn jane_request() -> CreatePaymentRequest {
-    CreatePaymentRequest::new(
-        PaymentType::Mobile,
-        PaymentDetails::new("1000.00".parse().expect("valid amount"), Currency::tzs()),
-        "255712345678".parse().expect("valid msisdn"),
-        Customer::new("Jane Doe", "jane@example.com"),
-    )
-}
-
 /// The error of a status call answered once with `action`, with retries off.
 async fn status_error(action: Action) -> Error {
     let server = ScriptedServer::start(vec![], action).await;
-    let err = client_for(&server, RetryPolicy::none())
+    let err = client_with(&server, RetryPolicy::none())
         .payment_status(PaymentStatusRequest::new("mock-ref-7b2a4f3e"))
         .await
         .expect_err("the scripted answer is an error");
@@ -239,7 +220,7 @@ async fn empty_200_is_a_decode_error() {
 #[tokio::test]
 async fn client_errors_are_not_retried_even_with_retries_on() {
     let server = ScriptedServer::start(vec![], Action::json(401, &documented(401, "unauthorized", "no"))).await;
-    let err = client_for(&server, fast_retries())
+    let err = client_with(&server, fast_retries())
         .payment_status(PaymentStatusRequest::new("mock-ref-7b2a4f3e"))
         .await
         .expect_err("401");
@@ -257,7 +238,7 @@ async fn server_errors_are_retried_then_reported_with_the_last_status() {
         ),
     )
     .await;
-    let err = client_for(&server, fast_retries())
+    let err = client_with(&server, fast_retries())
         .payment_status(PaymentStatusRequest::new("mock-ref-7b2a4f3e"))
         .await
         .expect_err("every attempt fails");
@@ -284,7 +265,7 @@ async fn retry_after_is_read_from_the_error_answer() {
 async fn create_errors_carry_the_idempotency_key_sent() {
     let server = ScriptedServer::start(vec![], Action::json(403, &documented(403, "forbidden", "not allowed"))).await;
     let key = IdempotencyKey::new("order-403").expect("valid key");
-    let err = client_for(&server, RetryPolicy::none())
+    let err = client_with(&server, RetryPolicy::none())
         .create_payment(jane_request().with_idempotency_key(key.clone()))
         .await
         .expect_err("403");
@@ -296,7 +277,7 @@ async fn create_errors_carry_the_idempotency_key_sent() {
 #[tokio::test]
 async fn create_decode_error_carries_the_generated_key() {
     let server = ScriptedServer::start(vec![], Action::typed(200, "text/plain", b"OK")).await;
-    let err = client_for(&server, RetryPolicy::none())
+    let err = client_with(&server, RetryPolicy::none())
         .create_payment(jane_request())
         .await
         .expect_err("`OK` is not JSON");
@@ -312,7 +293,7 @@ async fn create_decode_error_carries_the_generated_key() {
 #[tokio::test]
 async fn create_with_every_answer_lost_is_outcome_unknown_with_its_key() {
     let server = ScriptedServer::start(vec![], Action::Drop).await;
-    let err = client_for(&server, fast_retries())
+    let err = client_with(&server, fast_retries())
         .create_payment(jane_request())
         .await
         .expect_err("every connection is dropped");
@@ -362,7 +343,7 @@ async fn create_refused_before_sending_is_a_transport_error_with_its_key() {
 #[tokio::test]
 async fn create_answered_503_after_a_lost_attempt_still_carries_its_key() {
     let server = ScriptedServer::start(vec![Action::Drop], Action::typed(503, "text/plain", b"busy")).await;
-    let err = client_for(&server, fast_retries().max_attempts(2))
+    let err = client_with(&server, fast_retries().max_attempts(2))
         .create_payment(jane_request())
         .await
         .expect_err("dropped, then 503");
@@ -378,7 +359,7 @@ async fn create_answered_503_after_a_lost_attempt_still_carries_its_key() {
 #[tokio::test]
 async fn status_with_its_answer_lost_is_a_retryable_transport_error() {
     let server = ScriptedServer::start(vec![], Action::Drop).await;
-    let err = client_for(&server, RetryPolicy::none())
+    let err = client_with(&server, RetryPolicy::none())
         .payment_status(PaymentStatusRequest::new("mock-ref-7b2a4f3e"))
         .await
         .expect_err("dropped");

@@ -3,20 +3,11 @@
 //! fields) and the typed decode errors when a required field is missing.
 
 use senjaro_api::{
-    Amount, Client, CreatePaymentRequest, CreatePaymentResponse, Currency, Customer, Error, PaymentDetails,
-    PaymentStatus, PaymentStatusRequest, PaymentStatusResponse, PaymentType, RetryPolicy, SenjaroApi,
+    Amount, CreatePaymentRequest, CreatePaymentResponse, Currency, Customer, Error, PaymentDetails, PaymentStatus,
+    PaymentStatusRequest, PaymentStatusResponse, PaymentType, SenjaroApi,
 };
-use senjaro_tests::{Action, DOCUMENTED_STATUS_EXAMPLE, ScriptedServer, TEST_API_KEY, TEST_API_SECRET};
+use senjaro_tests::{Action, DOCUMENTED_STATUS_EXAMPLE, ScriptedServer, client_for};
 use serde_json::json;
-
-fn client_for(server: &ScriptedServer) -> Client {
-    Client::builder()
-        .base_url(&server.base_url())
-        .credentials(TEST_API_KEY, TEST_API_SECRET)
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .expect("a loopback client with placeholder credentials builds")
-}
 
 fn amount(text: &str) -> Amount {
     text.parse().expect("valid amount")

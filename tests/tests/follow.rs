@@ -3,20 +3,11 @@
 
 use std::time::{Duration, Instant};
 
-use senjaro_api::{Client, Error, PaymentStatus, Reference, RetryPolicy, Timeouts, WaitOptions, wait_for_final};
-use senjaro_tests::{Action, ScriptedServer, TEST_API_KEY, TEST_API_SECRET};
+use senjaro_api::{Error, PaymentStatus, Reference, Timeouts, WaitOptions, wait_for_final};
+use senjaro_tests::{Action, ScriptedServer, client_for};
 
 const PENDING: &str = r#"{"status":"PENDING","reference_id":"mock-ref-7b2a4f3e"}"#;
 const COMPLETED: &str = r#"{"status":"COMPLETED","reference_id":"mock-ref-7b2a4f3e"}"#;
-
-fn client_for(server: &ScriptedServer) -> Client {
-    Client::builder()
-        .base_url(&server.base_url())
-        .credentials(TEST_API_KEY, TEST_API_SECRET)
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .expect("a loopback client with placeholder credentials builds")
-}
 
 fn quick(timeout: Duration) -> WaitOptions {
     WaitOptions::default()

@@ -20,7 +20,10 @@ struct StatusOnly {
 impl SenjaroApi for StatusOnly {
     async fn payment_status(&self, request: PaymentStatusRequest) -> senjaro_api::Result<PaymentStatusResponse> {
         self.calls.fetch_add(1, Ordering::SeqCst);
-        Ok(PaymentStatusResponse::new(request.reference_id, PaymentStatus::Completed))
+        Ok(PaymentStatusResponse::new(
+            request.reference_id,
+            PaymentStatus::Completed,
+        ))
     }
 }
 

@@ -174,12 +174,17 @@ async fn timing_out_number_stays_pending_longer_then_fails() {
         .await
         .expect("create succeeds");
     let mut seen = Vec::new();
-    let last = wait_for_final(&client, created.reference(), quick_wait(), |s| seen.push(s.status.clone()))
-        .await
-        .expect("the payment reaches a final state");
+    let last = wait_for_final(&client, created.reference(), quick_wait(), |s| {
+        seen.push(s.status.clone());
+    })
+    .await
+    .expect("the payment reaches a final state");
     assert_eq!(last.status, PaymentStatus::Failed);
     assert_eq!(last.extra.get("failure_reason"), Some(&json!("USSD_TIMEOUT")));
-    assert!(seen.iter().filter(|s| **s == PaymentStatus::Pending).count() >= 2, "{seen:?}");
+    assert!(
+        seen.iter().filter(|s| **s == PaymentStatus::Pending).count() >= 2,
+        "{seen:?}"
+    );
 }
 
 #[tokio::test]

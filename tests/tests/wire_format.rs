@@ -7,30 +7,15 @@ use senjaro_api::{
     Client, CreatePaymentRequest, Currency, Customer, Error, IdempotencyKey, PaymentDetails, PaymentStatusRequest,
     PaymentType, RetryPolicy, SenjaroApi,
 };
-use senjaro_tests::{Action, DOCUMENTED_STATUS_EXAMPLE, Recorded, ScriptedServer, TEST_API_KEY, TEST_API_SECRET};
+use senjaro_tests::{
+    Action, DOCUMENTED_STATUS_EXAMPLE, Recorded, ScriptedServer, TEST_API_KEY, TEST_API_SECRET, client_for,
+    jane_request,
+};
 use serde_json::json;
 
 const CREATE_PATH: &str = "/senjaropay/merchant/payments/create";
 const STATUS_PATH: &str = "/senjaropay/merchant/payments/status";
 const CREATED: &str = r#"{"status":"success","code":200,"data":{"reference":"mock-ref-7b2a4f3e"}}"#;
-
-fn client_for(server: &ScriptedServer) -> Client {
-    Client::builder()
-        .base_url(&server.base_url())
-        .credentials(TEST_API_KEY, TEST_API_SECRET)
-        .retry_policy(RetryPolicy::none())
-        .build()
-        .expect("a loopback client with placeholder credentials builds")
-}
-
-fn jane_request() -> CreatePaymentRequest {
-    CreatePaymentRequest::new(
-        PaymentType::Mobile,
-        PaymentDetails::new("1000.00".parse().expect("valid amount"), Currency::tzs()),
-        "255712345678".parse().expect("valid msisdn"),
-        Customer::new("Jane Doe", "jane@example.com"),
-    )
-}
 
 fn only_request(server: &ScriptedServer) -> Recorded {
     let mut requests = server.requests();

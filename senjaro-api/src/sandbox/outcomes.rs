@@ -36,11 +36,7 @@ pub const TEST_NUMBERS: &[(&str, Outcome, &str)] = &[
         Outcome::Fails("CUSTOMER_DECLINED"),
         "fails after the completion delay: the customer declined the prompt",
     ),
-    (
-        "255700000004",
-        Outcome::StaysPending,
-        "stays PENDING forever",
-    ),
+    ("255700000004", Outcome::StaysPending, "stays PENDING forever"),
     (
         "255700000005",
         Outcome::TimesOut("USSD_TIMEOUT"),
