@@ -33,7 +33,7 @@ async fn run() -> Result<PaymentStatus, Box<dyn std::error::Error>> {
 
     let request = CreatePaymentRequest::new(
         PaymentType::Mobile,
-        PaymentDetails::new("1000.00".parse()?, "TZS".parse()?).with_description("senjaro quickstart"),
+        PaymentDetails::new("1000.00".parse()?, "TZS".parse()?),
         "255712345678".parse()?,
         Customer::new("Jane Doe", "jane@example.com"),
     );

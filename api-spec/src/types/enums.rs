@@ -6,7 +6,7 @@ open_enum! {
     /// Where a payment is in its life: `PENDING`, then `COMPLETED` or `FAILED`.
     ///
     /// The vendor calls these the "common" values and says more may exist, so anything else
-    /// decodes as [`PaymentStatus::Unknown`]. `SUCCESS`, used by SenjaroPay's pay-by-link
+    /// decodes as [`PaymentStatus::Unknown`]. Known values are read in any letter case. `SUCCESS`, used by SenjaroPay's pay-by-link
     /// product, is read defensively as [`PaymentStatus::Completed`].
     pub enum PaymentStatus {
         /// Waiting for the customer to approve on the phone, or still processing.
@@ -15,6 +15,22 @@ open_enum! {
         Completed = "COMPLETED" | "SUCCESS",
         /// The payment ended in failure: do not fulfil.
         Failed = "FAILED",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PaymentStatus;
+
+    #[test]
+    fn statuses_read_in_any_case_and_keep_unknown_values() {
+        let read = |text: &str| text.parse::<PaymentStatus>().unwrap_or_else(|never| match never {});
+        assert_eq!(read("completed"), PaymentStatus::Completed);
+        assert_eq!(read("Success"), PaymentStatus::Completed);
+        assert_eq!(read("PENDING"), PaymentStatus::Pending);
+        assert_eq!(read("Expired"), PaymentStatus::Unknown("Expired".to_owned()));
+        assert_eq!(read("Expired").as_str(), "Expired");
+        assert!(!read("Expired").is_final());
     }
 }
 

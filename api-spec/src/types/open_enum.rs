@@ -1,7 +1,9 @@
 //! `open_enum!`: string enums that keep values this crate does not know yet.
 
 /// Declares a string enum with an extra `Unknown(String)` arm, so a value SenjaroPay adds
-/// later decodes instead of failing, and writes back exactly as received. Each known variant
+/// later decodes instead of failing, and writes back exactly as received. Known values are
+/// matched ignoring ASCII case, defensively: the docs show `COMPLETED`, and SenjaroPay's other
+/// products have been seen answering in other cases. Each known variant
 /// names its wire string and, optionally, aliases that read as the same variant.
 macro_rules! open_enum {
     (
@@ -33,11 +35,15 @@ macro_rules! open_enum {
         impl ::std::str::FromStr for $name {
             type Err = ::std::convert::Infallible;
 
+            /// Known values match whatever their letter case (`completed` reads as `COMPLETED`);
+            /// anything else is kept verbatim.
             fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
-                Ok(match text {
-                    $( $wire $(| $alias)* => $name::$variant, )+
-                    other => $name::Unknown(other.to_owned()),
-                })
+                $(
+                    if text.eq_ignore_ascii_case($wire) $(|| text.eq_ignore_ascii_case($alias))* {
+                        return Ok($name::$variant);
+                    }
+                )+
+                Ok($name::Unknown(text.to_owned()))
             }
         }
 
