@@ -4,8 +4,8 @@
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
-use reqwest::StatusCode;
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
+use reqwest::{StatusCode, Url};
 use senjaro_spec::{ApiError, DecodeError, Endpoint, IdempotencyKey, Keyed, RetryClass, Transport};
 use tracing::Instrument as _;
 
@@ -45,18 +45,39 @@ impl Failure {
     }
 
     /// Whether the request may have reached the server with no answer telling what happened.
+    /// A gateway's 502 or 504 counts: the gateway lost the origin's answer, not the request.
     fn ambiguous(&self) -> bool {
-        matches!(self, Failure::MaybeSent(_) | Failure::TimedOut(_) | Failure::Cut(_))
+        match self {
+            Failure::MaybeSent(_) | Failure::TimedOut(_) | Failure::Cut(_) => true,
+            Failure::Answer(e) => matches!(e.status(), 502 | 504),
+            Failure::NotSent(_) => false,
+        }
+    }
+
+    /// Whether this answer settles a create whose earlier attempt was lost: only a refusal that
+    /// a replay with the same key would repeat (400, 401, 403, 404, 422) says nothing exists.
+    fn settles(&self) -> bool {
+        matches!(self, Failure::Answer(e) if matches!(e.status(), 400 | 401 | 403 | 404 | 422))
     }
 }
 
 #[async_trait::async_trait]
 impl Transport for Client {
     async fn call<E: Endpoint>(&self, request: E) -> Result<E::Response> {
+        // An endpoint with an idempotency header never goes out without its key.
+        if E::META.idempotency_header().is_some() {
+            return self.call_keyed(request).await.map(Keyed::into_inner);
+        }
         self.execute(&request, None).await
     }
 
     async fn call_keyed<E: Endpoint>(&self, request: E) -> Result<Keyed<E::Response>> {
+        if E::META.idempotency_header().is_none() {
+            return Err(Error::invalid_request(
+                "idempotency_key",
+                format!("`{}` takes no idempotency key: use `Transport::call`", E::META.name()),
+            ));
+        }
         let key = (E::KEY_ACCESS.get)(&request)
             .cloned()
             .unwrap_or_else(IdempotencyKey::generate);
@@ -81,7 +102,10 @@ impl Client {
             // Serialised once: every attempt sends the same bytes with the same key.
             let body =
                 Bytes::from(serde_json::to_vec(request).map_err(|e| Error::invalid_request("body", e.to_string()))?);
-            let url = format!("{}{}", self.inner.base_url, meta.path());
+            let url = match self.inner.endpoint_urls.get(meta.path()) {
+                Some(url) => Target::Parsed(url),
+                None => Target::Text(format!("{}{}", self.inner.base_url, meta.path())),
+            };
             let idempotency = match (meta.idempotency_header(), key) {
                 (Some(name), Some(key)) => Some((
                     HeaderName::from_static(name),
@@ -173,9 +197,10 @@ impl Client {
         let secrets = [self.inner.api_secret.as_bytes(), self.inner.api_key.as_bytes()];
         if status.is_success() {
             return Ok(match answer {
-                // Decoded as received; only a failure, whose excerpt and message quote the
-                // body, is decoded again from a scrubbed copy.
-                Body::Complete(bytes) => DecodeError::decode(status.as_u16(), &bytes)
+                // Decoded as received by plain serde_json: JSON-path tracking allocates per
+                // key, so it is paid only on failure, where the body is decoded again with it
+                // from a scrubbed copy (the excerpt and message quote the body).
+                Body::Complete(bytes) => serde_json::from_slice(&bytes)
                     .or_else(|_| DecodeError::decode(status.as_u16(), &scrub(&bytes, secrets))),
                 Body::TooLarge(start) => Err(DecodeError::too_large(
                     status.as_u16(),
@@ -203,14 +228,16 @@ impl Client {
 
     async fn attempt(
         &self,
-        url: &str,
+        url: &Target<'_>,
         idempotency: Option<&(HeaderName, HeaderValue)>,
         body: Bytes,
     ) -> std::result::Result<(StatusCode, HeaderMap, Body), reqwest::Error> {
         let inner = &self.inner;
-        let mut request = inner
-            .http
-            .post(url)
+        let request = match url {
+            Target::Parsed(url) => inner.http.post(Url::clone(url)),
+            Target::Text(url) => inner.http.post(url.as_str()),
+        };
+        let mut request = request
             .header(CONTENT_TYPE, JSON)
             .header(API_KEY, inner.api_key.header().clone())
             .header(API_SECRET, inner.api_secret.header().clone());
@@ -234,6 +261,14 @@ impl Client {
             }
         }
     }
+}
+
+/// Where a call's requests go.
+enum Target<'a> {
+    /// A spec endpoint's URL, parsed when the client was built.
+    Parsed(&'a Url),
+    /// An endpoint of another spec: the URL as text, which reqwest parses.
+    Text(String),
 }
 
 /// An answer body, read up to the client's limit.
@@ -264,9 +299,9 @@ fn final_error(
     connect: Duration,
 ) -> Error {
     // A keyed write one of whose attempts may have reached the server unanswered, and no later
-    // answer settles it (a 429 or 5xx does not): the payment may exist. Say so.
-    let settled = matches!(&failure, Failure::Answer(e) if !e.is_retryable());
-    if let (Some(key), true, false) = (key, reached_server, settled) {
+    // answer settles it: the payment may exist. Say so.
+    let reached_server = reached_server || failure.ambiguous();
+    if let (Some(key), true, false) = (key, reached_server, failure.settles()) {
         let cause: Box<dyn std::error::Error + Send + Sync> = match failure {
             Failure::NotSent(e) | Failure::MaybeSent(e) => Box::new(e),
             Failure::Answer(e) => Box::new(Error::Api(e)),

@@ -1,5 +1,6 @@
 //! `Client` and its builder: settings are checked once, at `build()`.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -124,6 +125,9 @@ pub struct Client {
 pub(crate) struct Inner {
     pub(crate) http: reqwest::Client,
     pub(crate) base_url: String,
+    /// The URL of each endpoint in the spec, parsed once here: a URL given as text is parsed
+    /// again by reqwest on every attempt (about a microsecond).
+    pub(crate) endpoint_urls: HashMap<&'static str, reqwest::Url>,
     pub(crate) api_key: ApiKey,
     pub(crate) api_secret: ApiSecret,
     pub(crate) max_response_bytes: usize,
@@ -299,10 +303,18 @@ impl ClientBuilder {
             .user_agent(agent)
             .build()
             .map_err(|e| Error::config(format!("cannot start the HTTP client: {e}")))?;
+        let endpoint_urls = crate::ENDPOINTS
+            .iter()
+            .filter_map(|meta| {
+                let url = reqwest::Url::parse(&format!("{base_url}{}", meta.path())).ok()?;
+                Some((meta.path(), url))
+            })
+            .collect();
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
                 base_url,
+                endpoint_urls,
                 api_key,
                 api_secret,
                 max_response_bytes: self.max_response_bytes,

@@ -1016,3 +1016,87 @@ async fn invalid_requests_never_reach_the_server() {
         .expect("loopback webhook is valid");
     assert_eq!(server.requests().len(), 1);
 }
+
+#[tokio::test]
+async fn a_refusal_after_a_lost_attempt_does_not_settle_the_outcome() {
+    let server = ScriptedServer::start(
+        vec![Action::Drop],
+        Action::json(
+            409,
+            r#"{"status":"error","code":409,"error_code":"idempotency_conflict","message":"in progress"}"#,
+        ),
+    )
+    .await;
+    let err = client_with(&server, fast_retry(2))
+        .create_payment(jane_request())
+        .await
+        .expect_err("never answered 2xx");
+    assert!(matches!(err, Error::OutcomeUnknown(_)), "{err:?}");
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn a_gateway_timeout_on_every_attempt_leaves_a_create_unknown() {
+    let server = ScriptedServer::start(vec![], Action::typed(504, "text/html", b"<html>Gateway Timeout</html>")).await;
+    let err = client_with(&server, fast_retry(2))
+        .create_payment(jane_request())
+        .await
+        .expect_err("504");
+    assert!(matches!(err, Error::OutcomeUnknown(_)), "{err:?}");
+    let key = err.idempotency_key().expect("carries its key").as_str().to_owned();
+    assert!(
+        server
+            .requests()
+            .iter()
+            .all(|r| r.header(KEY_HEADER) == Some(key.as_str()))
+    );
+
+    // The same answers to a read are plain API errors: a read has no outcome to lose.
+    let server = ScriptedServer::start(vec![], Action::typed(504, "text/html", b"<html>Gateway Timeout</html>")).await;
+    let err = client_with(&server, fast_retry(2))
+        .payment_status(PaymentStatusRequest::new("r-1"))
+        .await
+        .expect_err("504");
+    assert_eq!(err.status(), Some(504));
+}
+
+#[tokio::test]
+async fn a_validation_refusal_after_a_lost_attempt_settles_it() {
+    let server = ScriptedServer::start(
+        vec![Action::Drop],
+        Action::json(
+            400,
+            r#"{"status":"error","code":400,"error_code":"validation_error","message":"bad phone"}"#,
+        ),
+    )
+    .await;
+    let err = client_with(&server, fast_retry(2))
+        .create_payment(jane_request())
+        .await
+        .expect_err("400");
+    assert_eq!(err.status(), Some(400), "{err:?}");
+}
+
+#[tokio::test]
+async fn the_generic_transport_call_never_drops_the_key_of_a_keyed_endpoint() {
+    use senjaro_api::Transport as _;
+
+    let server = ScriptedServer::start(vec![Action::Drop], Action::json(200, CREATED)).await;
+    let request = jane_request().with_idempotency_key(IdempotencyKey::new("order-42").expect("key"));
+    client_with(&server, fast_retry(2))
+        .call(request)
+        .await
+        .expect("created on the retry");
+    let seen = server.requests();
+    assert_eq!(seen.len(), 2);
+    assert!(
+        seen.iter().all(|r| r.header(KEY_HEADER) == Some("order-42")),
+        "{seen:?}"
+    );
+
+    let err = client_with(&server, fast_retry(1))
+        .call_keyed(PaymentStatusRequest::new("r-1"))
+        .await
+        .expect_err("status takes no key");
+    assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
+}
