@@ -285,6 +285,33 @@ impl ApiError {
         }
     }
 
+    /// Replaces every occurrence of each of `secrets` in the parsed body and the excerpt with
+    /// `[redacted]`. Bytes can be scrubbed before parsing, but a JSON escape (`\u005f`) can
+    /// spell a secret that only appears once the body is decoded.
+    #[must_use]
+    pub fn redacted(mut self, secrets: &[&str]) -> Self {
+        let clean = |text: &mut String| {
+            for secret in secrets.iter().filter(|s| !s.is_empty()) {
+                if text.contains(secret) {
+                    *text = text.replace(secret, "[redacted]");
+                }
+            }
+        };
+        clean(&mut self.excerpt);
+        if let Some(body) = &mut self.body {
+            for text in [&mut body.status, &mut body.error_code, &mut body.message]
+                .into_iter()
+                .flatten()
+            {
+                clean(text);
+            }
+            for value in body.extra.values_mut() {
+                redact_json(value, &clean);
+            }
+        }
+        self
+    }
+
     /// Records the server's `Retry-After` delay.
     #[must_use]
     pub fn with_retry_after(mut self, delay: Option<Duration>) -> Self {
@@ -355,6 +382,15 @@ impl fmt::Display for ApiError {
 impl From<ApiError> for Error {
     fn from(e: ApiError) -> Self {
         Error::Api(Box::new(e))
+    }
+}
+
+fn redact_json(value: &mut serde_json::Value, clean: &impl Fn(&mut String)) {
+    match value {
+        serde_json::Value::String(text) => clean(text),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|v| redact_json(v, clean)),
+        serde_json::Value::Object(fields) => fields.values_mut().for_each(|v| redact_json(v, clean)),
+        _ => {}
     }
 }
 
@@ -443,7 +479,14 @@ pub struct TransportError {
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "could not reach senjaropay: {}", self.source)
+        write!(f, "could not reach senjaropay: {}", self.source)?;
+        // The innermost causes say what actually failed (connection refused, TLS, DNS).
+        let mut cause = self.source.source();
+        while let Some(inner) = cause {
+            write!(f, ": {inner}")?;
+            cause = inner.source();
+        }
+        Ok(())
     }
 }
 

@@ -26,9 +26,100 @@ pub fn host_of_authority(authority: &str) -> &str {
     authority.split(':').next().unwrap_or_default()
 }
 
+/// Checks an absolute `https` URL (or `http` to a loopback host) and explains what is wrong:
+/// scheme, no user info, a well-formed host (a name, an IPv4 address or a bracketed IPv6
+/// address) and an optional port from 1 to 65535.
+///
+/// # Errors
+///
+/// A sentence saying what to fix.
+pub fn check_callback_url(url: &str) -> Result<(), &'static str> {
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("must not contain spaces or control characters");
+    }
+    let (scheme, rest) = url.split_once("://").ok_or("must be an absolute https:// URL")?;
+    let secure = if scheme.eq_ignore_ascii_case("https") {
+        true
+    } else if scheme.eq_ignore_ascii_case("http") {
+        false
+    } else {
+        return Err("must be an absolute https:// URL");
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if authority.contains('@') {
+        return Err("must not carry a user name or password");
+    }
+    let (host, port) = if let Some(bracketed) = authority.strip_prefix('[') {
+        let (v6, after) = bracketed.split_once(']').ok_or("has an unclosed `[` in its host")?;
+        if v6.parse::<Ipv6Addr>().is_err() {
+            return Err("has an invalid IPv6 address");
+        }
+        let port = match after {
+            "" => None,
+            _ => Some(after.strip_prefix(':').ok_or("has characters after its IPv6 address")?),
+        };
+        (&authority[..v6.len() + 2], port)
+    } else {
+        match authority.split_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        }
+    };
+    let valid_name = !host.is_empty()
+        && host
+            .split('.')
+            .all(|label| !label.is_empty() && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
+    if !host.starts_with('[') && !valid_name {
+        return Err("must name a valid host");
+    }
+    if let Some(port) = port {
+        if !port.bytes().all(|b| b.is_ascii_digit()) || !matches!(port.parse::<u16>(), Ok(1..)) {
+            return Err("has an invalid port (1 to 65535)");
+        }
+    }
+    if !secure && !is_loopback_host(host) {
+        return Err("must use https (plain http is allowed only for 127.0.0.1, [::1] or localhost)");
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{host_of_authority, is_loopback_host};
+    use super::{check_callback_url, host_of_authority, is_loopback_host};
+
+    #[test]
+    fn callback_urls_are_checked_strictly() {
+        for good in [
+            "https://merchant.example.com/hooks",
+            "HTTPS://merchant.example.com:8443/h?x=1",
+            "http://127.0.0.1:8080/hooks",
+            "http://[::1]:9000/",
+            "http://localhost/hook",
+            "https://[2001:db8::1]/h",
+        ] {
+            assert_eq!(check_callback_url(good), Ok(()), "{good}");
+        }
+        for bad in [
+            "http://example.com/hook",
+            "http://localhost.evil.com/",
+            "http://[::1]evil.com/",
+            "http://127.0.0.1:80:evil.com/",
+            "http://127.0.0.1:abc/",
+            "http://127.0.0.1:99999/",
+            "http://127.0.0.1:0/",
+            "https://",
+            "https:///path",
+            "https://user:pw@example.com/",
+            "ftp://example.com/",
+            "example.com/hook",
+            "https://exa mple.com/",
+            "https://example..com/",
+            "https://[zz::1]/",
+            "https://[::1/",
+        ] {
+            assert!(check_callback_url(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn only_true_loopback_hosts() {

@@ -218,12 +218,19 @@ impl Client {
             Body::TooLarge(start) | Body::Cut(start, _) => scrub_cut(start, secrets),
         };
         if let Body::Cut(..) = answer {
-            return Err(Failure::Cut(Box::new(ApiError::new(status.as_u16(), &bytes).into())));
+            return Err(Failure::Cut(Box::new(self.api_error(status, &bytes).into())));
         }
         let retry_after = retry_after(headers, SystemTime::now());
         Err(Failure::Answer(Box::new(
-            ApiError::new(status.as_u16(), &bytes).with_retry_after(retry_after),
+            self.api_error(status, &bytes).with_retry_after(retry_after),
         )))
+    }
+
+    /// An error answer, with the credentials redacted wherever the parsed body spells them.
+    fn api_error(&self, status: StatusCode, scrubbed: &[u8]) -> ApiError {
+        let secret = self.inner.api_secret.header().to_str().unwrap_or_default();
+        let key = self.inner.api_key.header().to_str().unwrap_or_default();
+        ApiError::new(status.as_u16(), scrubbed).redacted(&[secret, key])
     }
 
     async fn attempt(

@@ -185,16 +185,17 @@ impl Client {
         self.settings.retry
     }
 
-    /// A handle sharing this client's connections but using other time limits, for one call
-    /// or a group of calls. The connect limit stays the client's.
+    /// A handle sharing this client's connections but using other attempt and total limits,
+    /// for one call or a group of calls. The connect limit belongs to the connection pool, so
+    /// it stays the client's: the handle's [`timeouts`](Self::timeouts) reports it truthfully.
     ///
     /// # Errors
     ///
-    /// [`Error::Config`] if a limit is zero.
+    /// [`Error::Config`] if a limit is zero or longer than [`MAX_TIMEOUT`].
     pub fn with_timeouts(&self, timeouts: Timeouts) -> Result<Self> {
         timeouts.check()?;
         let mut handle = self.clone();
-        handle.settings.timeouts = timeouts;
+        handle.settings.timeouts = timeouts.connect(self.inner.connect_timeout);
         Ok(handle)
     }
 

@@ -4,6 +4,10 @@ use std::time::Duration;
 
 use crate::{Error, MAX_TIMEOUT, PaymentStatusRequest, PaymentStatusResponse, Reference, Result, SenjaroApi};
 
+/// The shortest pause between polls, whatever the options say: a zero pause would flood the
+/// API with status calls.
+pub const MIN_POLL_DELAY: Duration = Duration::from_millis(10);
+
 /// How [`wait_for_final`] polls.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct WaitOptions {
@@ -70,7 +74,8 @@ where
 {
     let timeout = options.timeout.min(MAX_TIMEOUT);
     let deadline = tokio::time::Instant::now() + timeout;
-    let mut delay = options.first_delay.min(MAX_TIMEOUT);
+    let max_delay = options.max_delay.clamp(MIN_POLL_DELAY, MAX_TIMEOUT);
+    let mut delay = options.first_delay.clamp(MIN_POLL_DELAY, max_delay);
     let mut last_poll = false;
     loop {
         let poll = api.payment_status(PaymentStatusRequest::new(reference.clone()));
@@ -90,7 +95,7 @@ where
         let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
         if delay < remaining {
             tokio::time::sleep(delay).await;
-            delay = delay.mul_f64(1.5).min(options.max_delay.min(MAX_TIMEOUT));
+            delay = delay.mul_f64(1.5).min(max_delay);
         } else if !last_poll && !remaining.is_zero() {
             // The next pause would pass the deadline: poll once more halfway there, leaving
             // that poll the other half to answer.

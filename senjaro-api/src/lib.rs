@@ -32,7 +32,7 @@ pub mod webhook;
 pub mod sandbox;
 
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BYTES, MAX_TIMEOUT, Timeouts};
-pub use follow::{WaitOptions, wait_for_final};
+pub use follow::{MIN_POLL_DELAY, WaitOptions, wait_for_final};
 pub use retry::RetryPolicy;
 pub use secret::{ApiKey, ApiSecret};
 pub use senjaro_spec::*;

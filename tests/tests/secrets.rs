@@ -404,3 +404,30 @@ async fn redirects_are_not_followed_so_credentials_stay_put() {
         elsewhere.requests()
     );
 }
+
+#[tokio::test]
+async fn a_secret_spelled_with_json_escapes_is_redacted_too() {
+    let escaped = SECRET.replace('_', "\\u005f");
+    let body = format!(r#"{{"status":"error","code":400,"message":"echo {escaped}","details":["{escaped}"]}}"#);
+    let err = status_error(Action::json(400, &body)).await;
+    let shown = renderings(&err);
+    assert!(leaks(&shown).is_empty(), "decoded secret leaked: {shown}");
+    assert!(shown.contains("[redacted]"), "{shown}");
+}
+
+#[tokio::test]
+async fn a_transport_error_names_its_root_cause() {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        listener.local_addr().expect("addr").port()
+    };
+    let err = builder(&format!("http://127.0.0.1:{port}"))
+        .retry_policy(senjaro_api::RetryPolicy::none())
+        .build()
+        .expect("client")
+        .payment_status(PaymentStatusRequest::new("r"))
+        .await
+        .expect_err("nothing listens");
+    let text = err.to_string().to_lowercase();
+    assert!(text.contains("refused"), "{text}");
+}

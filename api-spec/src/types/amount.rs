@@ -9,13 +9,16 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// The most fractional digits an [`Amount`] keeps.
 const MAX_SCALE: u32 = 12;
+/// The most significant digits of a JSON number with a fraction that are surely exact.
+const MAX_EXACT_FLOAT_DIGITS: usize = 15;
 /// The most digits before the decimal point.
 const MAX_WHOLE_DIGITS: usize = 18;
 
 /// An exact decimal amount such as `1000.00`.
 ///
-/// Reads a JSON string (`"1000.00"`) or a JSON number (`1000`, `1000.5`) and always writes a
-/// string with at least two fractional digits (`"1000.00"`), the form the API's examples use.
+/// Reads a JSON string (`"1000.00"`) or a JSON number (`1000`, `1000.5`; a number with a
+/// fraction only when it has at most 15 significant digits, which a float keeps exactly) and
+/// always writes a string with at least two fractional digits (`"1000.00"`), the form the API's examples use.
 /// Equality and ordering compare values, so `1000` equals `1000.00`.
 ///
 /// ```
@@ -215,27 +218,35 @@ impl Visitor<'_> for AmountVisitor {
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Amount, E> {
-        Ok(Amount {
-            units: i128::from(v),
-            scale: 0,
-        })
+        v.to_string()
+            .parse()
+            .map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Amount, E> {
-        Ok(Amount {
-            units: i128::from(v),
-            scale: 0,
-        })
+        v.to_string()
+            .parse()
+            .map_err(|_| E::invalid_value(de::Unexpected::Signed(v), &self))
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Amount, E> {
-        // Rust prints the shortest decimal that reads back as the same f64, so a JSON number
-        // such as 1000.5 becomes exactly 1000.5 rather than its binary approximation.
-        if !v.is_finite() {
-            return Err(E::invalid_value(de::Unexpected::Float(v), &self));
+        // A JSON number with a fraction arrives as an f64. Rust prints the shortest decimal
+        // that reads back as the same f64, which is the number as written whenever it has at
+        // most 15 significant digits; longer ones may have been rounded, so they are refused
+        // rather than silently changed.
+        let text = format!("{v}");
+        let significant = text
+            .trim_start_matches(['-', '0', '.'])
+            .bytes()
+            .filter(u8::is_ascii_digit)
+            .count();
+        if !v.is_finite() || significant > MAX_EXACT_FLOAT_DIGITS {
+            return Err(E::invalid_value(
+                de::Unexpected::Float(v),
+                &"an amount a float holds exactly (send amounts as strings such as \"1000.00\")",
+            ));
         }
-        format!("{v}")
-            .parse()
+        text.parse()
             .map_err(|_| E::invalid_value(de::Unexpected::Float(v), &self))
     }
 }
@@ -280,6 +291,20 @@ mod tests {
         assert_eq!(from("1000"), amount("1000"));
         assert_eq!(from("1000.1"), amount("1000.1"));
         assert_eq!(from("0.1").to_string(), "0.10");
+        assert_eq!(from("123456789012.34").to_string(), "123456789012.34");
+        assert!(
+            serde_json::from_str::<Amount>("1234567890123456.78").is_err(),
+            "rounded by f64"
+        );
+        assert!(
+            serde_json::from_str::<Amount>("9007199254740993.0").is_err(),
+            "rounded by f64"
+        );
+        assert!(
+            serde_json::from_str::<Amount>("18446744073709551615").is_err(),
+            "past 18 whole digits"
+        );
+        assert!(serde_json::from_str::<Amount>("1e400").is_err());
         assert!(serde_json::from_str::<Amount>("true").is_err());
         assert!(serde_json::from_str::<Amount>("\"ten\"").is_err());
         assert_eq!(serde_json::to_string(&amount("1000")).expect("encodes"), "\"1000.00\"");

@@ -94,6 +94,7 @@ impl Idempotent for CreatePaymentRequest {
 impl Validate for CreatePaymentRequest {
     fn validate(&self) -> Result<()> {
         self.details.validate()?;
+        check_extra(&self.customer.extra, &["name", "email"], "customer")?;
         if let Some(url) = &self.webhook_url {
             check_webhook_url(url)?;
         }
@@ -102,29 +103,19 @@ impl Validate for CreatePaymentRequest {
 }
 
 fn check_webhook_url(url: &str) -> Result<()> {
-    let invalid = |reason: &str| Err(Error::invalid_request("webhook_url", reason));
-    let (secure, rest) = if let Some(rest) = url.strip_prefix("https://") {
-        (true, rest)
-    } else if let Some(rest) = url.strip_prefix("http://") {
-        (false, rest)
-    } else {
-        return invalid("must be an absolute https:// URL");
-    };
-    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return invalid("must not contain spaces or control characters");
+    crate::url::check_callback_url(url).map_err(|reason| Error::invalid_request("webhook_url", reason))
+}
+
+/// Refuses `extra` keys that would repeat a declared field in the JSON object: a server that
+/// keeps the last duplicate would read the `extra` value instead of the checked one.
+fn check_extra(extra: &Extra, declared: &[&str], object: &str) -> Result<()> {
+    match declared.iter().find(|field| extra.contains_key(**field)) {
+        Some(field) => Err(Error::invalid_request(
+            format!("{object}.extra"),
+            format!("`{field}` is a field of `{object}`: set it there, not in `extra`"),
+        )),
+        None => Ok(()),
     }
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    if authority.contains('@') {
-        return invalid("must not carry a user name or password");
-    }
-    let host = crate::url::host_of_authority(authority);
-    if host.is_empty() {
-        return invalid("must name a host");
-    }
-    if !secure && !crate::url::is_loopback_host(host) {
-        return invalid("must use https (plain http is allowed only for 127.0.0.1, [::1] or localhost)");
-    }
-    Ok(())
 }
 
 /// The `details` object of a create request. Its schema is not published: `amount` and
@@ -164,6 +155,7 @@ impl PaymentDetails {
     }
 
     fn validate(&self) -> Result<()> {
+        check_extra(&self.extra, &["amount", "currency", "description"], "details")?;
         if !self.amount.is_positive() {
             return Err(Error::invalid_request("details.amount", "must be greater than zero"));
         }
@@ -381,5 +373,44 @@ impl ApiErrorBody {
             message: Some(message.into()),
             extra: Extra::new(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    use super::{CreatePaymentRequest, Customer, PaymentDetails};
+    use crate::{Error, PaymentType, Validate};
+
+    fn request() -> CreatePaymentRequest {
+        CreatePaymentRequest::new(
+            PaymentType::Mobile,
+            PaymentDetails::new("1000.00".parse().expect("amount"), "TZS".parse().expect("currency")),
+            "255712345678".parse().expect("phone"),
+            Customer::new("Jane Doe", "jane@example.com"),
+        )
+    }
+
+    #[test]
+    fn extra_fields_cannot_shadow_checked_ones() {
+        let mut shadowed = request();
+        shadowed.details.extra.insert("amount".into(), Value::from("1.00"));
+        let err = shadowed.validate().expect_err("duplicate amount");
+        assert!(
+            matches!(&err, Error::InvalidRequest(e) if e.field() == "details.extra"),
+            "{err}"
+        );
+
+        let mut shadowed = request();
+        shadowed
+            .customer
+            .extra
+            .insert("email".into(), Value::from("x@example.com"));
+        assert!(shadowed.validate().is_err());
+
+        let mut fine = request();
+        fine.details.extra.insert("order_ref".into(), Value::from("A-1"));
+        assert!(fine.validate().is_ok());
     }
 }

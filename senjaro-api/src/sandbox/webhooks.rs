@@ -9,12 +9,23 @@ use reqwest::header::{CONTENT_TYPE, HeaderValue};
 use crate::webhook::{SIGNATURE_HEADER, WebhookEvent, sign};
 
 /// How the sandbox delivers webhooks.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct WebhookSettings {
     pub(crate) secret: Option<String>,
     pub(crate) duplicate_rate: f64,
     pub(crate) max_attempts: u32,
     pub(crate) first_retry: Duration,
+}
+
+impl std::fmt::Debug for WebhookSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebhookSettings")
+            .field("secret", &self.secret.as_ref().map(|_| "[redacted]"))
+            .field("duplicate_rate", &self.duplicate_rate)
+            .field("max_attempts", &self.max_attempts)
+            .field("first_retry", &self.first_retry)
+            .finish()
+    }
 }
 
 impl Default for WebhookSettings {
