@@ -72,10 +72,10 @@ pub fn check_callback_url(url: &str) -> Result<(), &'static str> {
     if !host.starts_with('[') && !valid_name {
         return Err("must name a valid host");
     }
-    if let Some(port) = port {
-        if !port.bytes().all(|b| b.is_ascii_digit()) || !matches!(port.parse::<u16>(), Ok(1..)) {
-            return Err("has an invalid port (1 to 65535)");
-        }
+    if let Some(port) = port
+        && (!port.bytes().all(|b| b.is_ascii_digit()) || !matches!(port.parse::<u16>(), Ok(1..)))
+    {
+        return Err("has an invalid port (1 to 65535)");
     }
     if !secure && !is_loopback_host(host) {
         return Err("must use https (plain http is allowed only for 127.0.0.1, [::1] or localhost)");
