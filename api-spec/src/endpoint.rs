@@ -350,7 +350,11 @@ pub fn fmt_redacted<E: Endpoint>(request: &E, f: &mut fmt::Formatter<'_>) -> fmt
     match serde_json::to_value(request) {
         Ok(serde_json::Value::Object(fields)) => {
             for (field, value) in fields {
-                if E::META.sensitive_fields().contains(&field.as_str()) {
+                let sensitive = E::META
+                    .sensitive_fields()
+                    .iter()
+                    .any(|rust| <E as crate::Schema>::__wire_name(rust).unwrap_or(rust) == field);
+                if sensitive {
                     out.field(&field, &format_args!("[redacted]"));
                 } else {
                     out.field(&field, &Json(value));

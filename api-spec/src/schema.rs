@@ -21,6 +21,15 @@ pub trait Schema {
     fn __optional() -> bool {
         false
     }
+
+    /// The JSON name of the Rust field `field`, if this type has one (`#[derive(Schema)]`
+    /// follows `#[serde(rename)]`). Used to redact sensitive fields in `Debug`.
+    #[doc(hidden)]
+    #[must_use]
+    fn __wire_name(field: &str) -> Option<&'static str> {
+        let _ = field;
+        None
+    }
 }
 
 /// One property of an object schema; written by `#[derive(Schema)]`.

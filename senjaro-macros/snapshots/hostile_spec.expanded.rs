@@ -45,6 +45,19 @@ for __SenjaroTransport {
         ::senjaro_spec::__private::Transport::call_keyed(self, request).await
     }
 }
+const _: () = {
+    #[allow(dead_code)]
+    fn __senjaro_sensitive_fields(request: &self::Result) {
+        let _ = (
+            &request.client,
+            &request.request,
+            &request.response,
+            &request.result,
+            &request.url,
+            &request.r#type,
+        );
+    }
+};
 impl ::core::fmt::Debug for self::Result {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::senjaro_spec::__private::fmt_redacted(self, f)

@@ -171,7 +171,27 @@ fn endpoint_impl(e: &Endpoint, p: &TokenStream) -> TokenStream {
     } else {
         quote!(#p::KeyAccess::NONE)
     };
+    let sensitive_names: Vec<String> = sensitive
+        .iter()
+        .map(|field| field.to_string().trim_start_matches("r#").to_owned())
+        .collect();
+    // Names each sensitive field, so a typo is a compile error at the name in the spec.
+    let field_check = (!sensitive.is_empty()).then(|| {
+        let reads = sensitive
+            .iter()
+            .map(|field| quote_spanned!(field.span()=> &request.#field));
+        quote! {
+            const _: () = {
+                #[allow(dead_code)]
+                fn __senjaro_sensitive_fields(request: &#request) {
+                    let _ = (#(#reads,)*);
+                }
+            };
+        }
+    });
     quote! {
+        #field_check
+
         impl ::core::fmt::Debug for #request {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 #p::fmt_redacted(self, f)
@@ -188,7 +208,7 @@ fn endpoint_impl(e: &Endpoint, p: &TokenStream) -> TokenStream {
             response_type: #response_name,
             retry: #p::RetryClass::#retry,
             idempotency_header: #header,
-            sensitive_fields: &[#(#sensitive),*],
+            sensitive_fields: &[#(#sensitive_names),*],
             deprecated: #deprecated,
                 doc: #doc_text,
                 request_schema: <#request as #p::Schema>::json_schema,

@@ -13,8 +13,9 @@
 //! }
 //! ```
 
-use proc_macro2::Span;
+use proc_macro2::{Delimiter, Span, TokenTree};
 use syn::ext::IdentExt as _;
+use syn::parse::discouraged::Speculative as _;
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
 use syn::{Attribute, Ident, LitStr, Token, Type, braced, bracketed, parenthesized};
@@ -23,6 +24,8 @@ pub(crate) struct Spec {
     /// Spec-level options, written as inner attributes: `#![mock(feature = "mock")]`.
     pub(crate) options: Vec<Attribute>,
     pub(crate) endpoints: Vec<RawEndpoint>,
+    /// Endpoints that did not parse: each one's error, the others still parsed.
+    pub(crate) syntax_errors: Vec<syn::Error>,
 }
 
 pub(crate) struct RawEndpoint {
@@ -50,11 +53,39 @@ impl Parse for Spec {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
         let options = input.call(Attribute::parse_inner)?;
         let mut endpoints = Vec::new();
+        let mut syntax_errors = Vec::new();
         while !input.is_empty() {
-            endpoints.push(input.parse()?);
+            let attempt = input.fork();
+            match attempt.parse::<RawEndpoint>() {
+                Ok(endpoint) => {
+                    input.advance_to(&attempt);
+                    endpoints.push(endpoint);
+                }
+                Err(error) => {
+                    syntax_errors.push(error);
+                    skip_endpoint(input)?;
+                }
+            }
         }
-        Ok(Spec { options, endpoints })
+        Ok(Spec {
+            options,
+            endpoints,
+            syntax_errors,
+        })
     }
+}
+
+/// Skips a broken endpoint: everything up to and including the next `{ ... }` block, so the
+/// endpoints after it are still parsed and checked.
+fn skip_endpoint(input: ParseStream<'_>) -> syn::Result<()> {
+    while !input.is_empty() {
+        if let TokenTree::Group(group) = input.parse::<TokenTree>()?
+            && group.delimiter() == Delimiter::Brace
+        {
+            break;
+        }
+    }
+    Ok(())
 }
 
 impl Parse for RawEndpoint {
@@ -70,6 +101,9 @@ impl Parse for RawEndpoint {
 
         let args;
         let paren = parenthesized!(args in input);
+        if args.peek(Ident::peek_any) && args.peek2(Token![:]) && !args.peek2(Token![::]) {
+            return Err(args.error("write the request type alone, like `fn name(RequestType) -> ResponseType`"));
+        }
         let request = if args.is_empty() {
             None
         } else {
@@ -105,14 +139,24 @@ impl Parse for RawEndpoint {
 
 impl Parse for RawField {
     fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
-        let key = input.call(Ident::parse_any)?;
-        input.parse::<Token![:]>()?;
+        let key = input.call(Ident::parse_any).map_err(|e| {
+            syn::Error::new(
+                e.span(),
+                "expected a key such as `path`, `retry` or `idempotency_header`",
+            )
+        })?;
+        input
+            .parse::<Token![:]>()
+            .map_err(|e| syn::Error::new(e.span(), format!("expected `:` after `{key}`")))?;
         let value = if input.peek(LitStr) {
             RawValue::Str(input.parse()?)
         } else if input.peek(syn::token::Bracket) {
             let items;
             bracketed!(items in input);
-            let list = Punctuated::<Ident, Token![,]>::parse_terminated_with(&items, Ident::parse_any)?;
+            let list = Punctuated::<Ident, Token![,]>::parse_terminated_with(&items, |item| {
+                item.call(Ident::parse_any)
+                    .map_err(|e| syn::Error::new(e.span(), "expected a field name, like `[phone_number, customer]`"))
+            })?;
             RawValue::List(list.into_iter().collect())
         } else if input.peek(Ident::peek_any) {
             RawValue::Ident(input.call(Ident::parse_any)?)

@@ -9,6 +9,7 @@ use crate::ctxt::Errors;
 use crate::paths::private;
 
 struct Field {
+    rust_name: String,
     name: String,
     ty: syn::Type,
     required_unless_option: bool,
@@ -52,10 +53,10 @@ pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
         }
         let Some(field_ident) = &field.ident else { continue };
         let raw = field_ident.to_string();
-        let name = attrs
-            .rename
-            .unwrap_or_else(|| raw.strip_prefix("r#").unwrap_or(&raw).to_owned());
+        let rust_name = raw.strip_prefix("r#").unwrap_or(&raw).to_owned();
+        let name = attrs.rename.unwrap_or_else(|| rust_name.clone());
         fields.push(Field {
+            rust_name,
             name,
             ty: field.ty.clone(),
             required_unless_option: !(attrs.default || container.default),
@@ -80,6 +81,7 @@ pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
                 ty,
                 required_unless_option,
                 doc,
+                ..
             } = f;
             quote! {
                 #p::Property {
@@ -92,10 +94,19 @@ pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
         });
         quote!(#p::object_schema(::core::convert::From::from([#(#properties),*]), #open, #description))
     };
+    let rust_names = fields.iter().map(|f| &f.rust_name);
+    let wire_names = fields.iter().map(|f| &f.name);
     quote! {
         impl #p::Schema for #ident {
             fn json_schema() -> #p::Value {
                 #body
+            }
+
+            fn __wire_name(field: &str) -> ::core::option::Option<&'static str> {
+                match field {
+                    #(#rust_names => ::core::option::Option::Some(#wire_names),)*
+                    _ => ::core::option::Option::None,
+                }
             }
         }
     }

@@ -3,7 +3,9 @@
 //! Invalid endpoints are dropped from the output (their errors are reported) so that the valid
 //! part of the spec still expands and users see only the real mistakes.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+
+use quote::ToTokens as _;
 
 use proc_macro2::Span;
 use syn::{Attribute, Expr, ExprLit, Ident, Lit, LitStr, Meta, Type};
@@ -40,7 +42,8 @@ pub(crate) struct Endpoint {
     pub(crate) response: Type,
     pub(crate) retry: Retry,
     pub(crate) idempotency_header: Option<LitStr>,
-    pub(crate) sensitive: Vec<String>,
+    /// Sensitive request fields, as written (their spans point compile errors at typos).
+    pub(crate) sensitive: Vec<Ident>,
 }
 
 /// Spec-level settings.
@@ -52,9 +55,13 @@ pub(crate) struct Options {
 
 pub(crate) fn validate(spec: Spec) -> (Options, Vec<Endpoint>, Errors) {
     let mut errors = Errors::default();
+    for error in spec.syntax_errors {
+        errors.push(error);
+    }
     let options = check_options(&spec.options, &mut errors);
     let mut names = HashSet::new();
     let mut paths = HashSet::new();
+    let mut requests: HashMap<String, String> = HashMap::new();
     let mut endpoints = Vec::new();
 
     for raw in spec.endpoints {
@@ -67,6 +74,20 @@ pub(crate) fn validate(spec: Spec) -> (Options, Vec<Endpoint>, Errors) {
             );
         }
         let endpoint = check_endpoint(raw, name_str, &mut errors);
+        if let Some(endpoint) = &endpoint {
+            let request = endpoint.request.to_token_stream().to_string();
+            if let Some(first) = requests.get(&request) {
+                errors.at(
+                    &endpoint.request,
+                    format_args!(
+                        "`{}` is already the request of `{first}`, each endpoint needs its own request type",
+                        request.replace(' ', "")
+                    ),
+                );
+            } else {
+                requests.insert(request, endpoint.name_str.clone());
+            }
+        }
         if let Some(endpoint) = &endpoint
             && !paths.insert(endpoint.path.value())
         {
@@ -99,16 +120,28 @@ fn check_options(attrs: &[Attribute], errors: &mut Errors) -> Options {
             errors.at(attr, "duplicate `#![mock]`, remove one");
             continue;
         }
-        let parsed = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("feature") {
-                options.mock_feature = Some(meta.value()?.parse()?);
+        let expected = "expected `#![mock(feature = \"...\")]`, naming the cargo feature that turns the mock on";
+        let mut feature = None;
+        let parsed = match &attr.meta {
+            Meta::List(_) => attr.parse_nested_meta(|meta| {
+                if !meta.path.is_ident("feature") {
+                    return Err(meta.error(expected));
+                }
+                let value = meta.value()?;
+                let lit = value
+                    .parse::<LitStr>()
+                    .map_err(|e| syn::Error::new(e.span(), "expected the feature's name as a string"))?;
+                if feature.replace(lit).is_some() {
+                    return Err(meta.error("`feature` is given twice, keep one"));
+                }
                 Ok(())
-            } else {
-                Err(meta.error("expected `feature = \"...\"`, the cargo feature that turns the mock on"))
-            }
-        });
-        if let Err(e) = parsed {
-            errors.push(e);
+            }),
+            _ => Err(syn::Error::new_spanned(attr, expected)),
+        };
+        match (parsed, feature) {
+            (Err(e), _) => errors.push(e),
+            (Ok(()), None) => errors.at(attr, expected),
+            (Ok(()), Some(lit)) => options.mock_feature = Some(lit),
         }
     }
     options
@@ -194,10 +227,10 @@ fn check_endpoint(raw: RawEndpoint, name_str: String, errors: &mut Errors) -> Op
                 RawValue::List(fields) => {
                     for field in fields {
                         let field_str = field.unraw_string();
-                        if sensitive.contains(&field_str) {
+                        if sensitive.iter().any(|f: &Ident| f.unraw_string() == field_str) {
                             errors.at(&field, format_args!("`{field_str}` is listed twice, remove one"));
                         } else {
-                            sensitive.push(field_str);
+                            sensitive.push(field);
                         }
                     }
                 }
@@ -283,10 +316,6 @@ fn is_keyword(word: &str) -> bool {
 
 fn check_path(lit: &LitStr, errors: &mut Errors) -> bool {
     let path = lit.value();
-    if !path.starts_with('/') {
-        errors.at(lit, format_args!("path must start with `/`, write \"/{path}\""));
-        return false;
-    }
     if let Some(bad) = path
         .chars()
         .find(|c| !(c.is_ascii_alphanumeric() || "/-_.~".contains(*c)))
@@ -300,8 +329,37 @@ fn check_path(lit: &LitStr, errors: &mut Errors) -> bool {
         );
         return false;
     }
+    if !path.starts_with('/') {
+        errors.at(lit, format_args!("path must start with `/`, write \"/{path}\""));
+        return false;
+    }
+    let problem = if path.len() > 1 && path.ends_with('/') {
+        Some("path must not end with `/`, remove the trailing slash")
+    } else if path.contains("//") {
+        Some("path must not contain an empty segment (`//`)")
+    } else if path.split('/').any(|segment| segment == "." || segment == "..") {
+        Some("path must not contain `.` or `..` segments")
+    } else if path == "/" {
+        Some("path must name an endpoint, not the root `/`")
+    } else {
+        None
+    };
+    if let Some(problem) = problem {
+        errors.at(lit, problem);
+        return false;
+    }
     true
 }
+
+/// Headers the client sets itself; an idempotency header with one of these names would clash.
+const RESERVED_HEADERS: &[&str] = &[
+    "x-api-key",
+    "x-api-secret",
+    "content-type",
+    "content-length",
+    "host",
+    "user-agent",
+];
 
 fn check_header_name(lit: &LitStr, errors: &mut Errors) -> bool {
     let name = lit.value();
@@ -314,8 +372,16 @@ fn check_header_name(lit: &LitStr, errors: &mut Errors) -> bool {
             lit,
             "header name must be non-empty lowercase letters, digits and `-`, like \"x-idempotency-key\"",
         );
+        return false;
     }
-    token
+    if RESERVED_HEADERS.contains(&name.as_str()) {
+        errors.at(
+            lit,
+            format_args!("`{name}` is a header the client sets itself, choose another, like \"x-idempotency-key\""),
+        );
+        return false;
+    }
+    true
 }
 
 type CheckedAttrs = (Vec<Attribute>, String, Option<Attribute>, Option<String>);

@@ -81,6 +81,8 @@ impl CreatePaymentRequest {
     }
 }
 
+// Not offered in diagnostics about other types' missing `Idempotent`.
+#[diagnostic::do_not_recommend]
 impl Idempotent for CreatePaymentRequest {
     fn idempotency_key(&self) -> Option<&IdempotencyKey> {
         self.idempotency_key.as_ref()

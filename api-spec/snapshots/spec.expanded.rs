@@ -62,6 +62,12 @@ for __SenjaroTransport {
         ::senjaro_spec::__private::Transport::call(self, request).await
     }
 }
+const _: () = {
+    #[allow(dead_code)]
+    fn __senjaro_sensitive_fields(request: &CreatePaymentRequest) {
+        let _ = (&request.phone_number, &request.customer);
+    }
+};
 impl ::core::fmt::Debug for CreatePaymentRequest {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         ::senjaro_spec::__private::fmt_redacted(self, f)
