@@ -9,7 +9,7 @@ use http_body_util::{BodyExt as _, Full, Limited};
 use hyper::body::Incoming as HyperBody;
 use hyper::header::{CONTENT_TYPE, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 use tokio::task::{JoinHandle, JoinSet};
 
@@ -17,6 +17,8 @@ use super::auth::Authorize;
 use super::faults::{Fault, Faults};
 use crate::{ApiErrorBody, Error, Incoming, Router};
 
+/// How long a client may take to send a request's headers, and then its body.
+const READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 /// Largest request body the server reads.
 const MAX_REQUEST_BYTES: usize = 64 * 1024;
 /// Most requests the log keeps; older ones are dropped first.
@@ -170,6 +172,8 @@ async fn accept_loop(listener: TcpListener, served: Arc<Served>) {
                 async move { handle(&served, request).await }
             });
             if let Err(e) = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(READ_TIMEOUT)
                 .serve_connection(TokioIo::new(stream), service)
                 .await
             {
@@ -280,13 +284,14 @@ async fn answer(
         );
     }
     let path = request.uri().path().to_owned();
-    let body = match Limited::new(request.into_body(), MAX_REQUEST_BYTES).collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(_) => {
+    let reading = Limited::new(request.into_body(), MAX_REQUEST_BYTES).collect();
+    let body = match tokio::time::timeout(READ_TIMEOUT, reading).await {
+        Ok(Ok(collected)) => collected.to_bytes(),
+        Ok(Err(_)) | Err(_) => {
             return error(
                 StatusCode::BAD_REQUEST,
                 "validation_error",
-                "the request body is too large or was cut off",
+                "the request body is too large, was cut off or took too long",
             );
         }
     };
