@@ -34,8 +34,10 @@ pub enum Error {
     /// A time limit ran out before the request could have reached SenjaroPay, or while reading
     /// a payment's status.
     Timeout(TimeoutError),
-    /// The request may have reached SenjaroPay, but no answer came back and no attempt is
-    /// left. The payment may exist.
+    /// A create may have reached SenjaroPay, but no answer settled it and no attempt is left:
+    /// the connection dropped or timed out after sending, a gateway answered 502 or 504, or a
+    /// later attempt got an answer (such as 409 or 503) that does not say whether the lost
+    /// one succeeded. The payment may exist.
     ///
     /// What to do: call create again with the same idempotency key (SenjaroPay will not create
     /// it twice), or find the payment through the status endpoint once you have a reference.
