@@ -1,6 +1,7 @@
 //! Serves any `SenjaroApi` over HTTP/1.1 on a local listener, speaking SenjaroPay's wire
 //! format: the generated `dispatch` routes each JSON `POST` to the matching trait method.
 
+use std::collections::VecDeque;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -38,19 +39,24 @@ pub struct LoggedRequest {
 }
 
 #[derive(Debug, Default)]
-struct RequestLog(Mutex<Vec<LoggedRequest>>);
+struct RequestLog(Mutex<VecDeque<LoggedRequest>>);
 
 impl RequestLog {
     fn snapshot(&self) -> Vec<LoggedRequest> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner).clone()
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .cloned()
+            .collect()
     }
 
     fn push(&self, entry: LoggedRequest) {
         let mut log = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         if log.len() == MAX_LOGGED {
-            log.remove(0);
+            log.pop_front();
         }
-        log.push(entry);
+        log.push_back(entry);
     }
 }
 
