@@ -81,7 +81,15 @@ async fn receive(State(receiver): State<Arc<Receiver>>, headers: HeaderMap, body
                 Ok(confirmation) => {
                     let _ = receiver.confirmed.send(confirmation);
                 }
-                Err(e) => eprintln!("could not confirm {}: {e}", event.dedup_key()),
+                Err(e) => {
+                    // Not confirmed: forget it, so SenjaroPay's redelivery is handled again.
+                    eprintln!("could not confirm {}: {e}", event.dedup_key());
+                    receiver
+                        .seen
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .remove(&event.dedup_key());
+                }
             }
         });
     }

@@ -293,7 +293,8 @@ impl ApiError {
     #[must_use]
     pub fn redacted(mut self, secrets: &[&str]) -> Self {
         let clean = |text: &mut String| {
-            for secret in secrets.iter().filter(|s| !s.is_empty()) {
+            // Placeholders shorter than 8 characters protect nothing and would shred the text.
+            for secret in secrets.iter().filter(|s| s.len() >= 8) {
                 if text.contains(secret) {
                     *text = text.replace(secret, "[redacted]");
                 }

@@ -80,12 +80,16 @@ impl fmt::Debug for ApiSecret {
     }
 }
 
+/// Credentials shorter than this are test placeholders such as `"k"`: replacing every such
+/// letter would shred the body, and they protect nothing.
+const MIN_SCRUBBED_LEN: usize = 8;
+
 /// Replaces every occurrence of the credentials in `body` with `[redacted]`, so an error
 /// answer that echoes request headers cannot carry them into an error message.
 pub(crate) fn scrub(body: &[u8], secrets: [&[u8]; 2]) -> Vec<u8> {
     let mut out = body.to_vec();
     for secret in secrets {
-        if secret.is_empty() {
+        if secret.len() < MIN_SCRUBBED_LEN {
             continue;
         }
         let mut i = 0;
@@ -108,7 +112,7 @@ pub(crate) fn scrub(body: &[u8], secrets: [&[u8]; 2]) -> Vec<u8> {
 /// at the end, which is redacted too.
 pub(crate) fn scrub_cut(body: &[u8], secrets: [&[u8]; 2]) -> Vec<u8> {
     let mut out = scrub(body, secrets);
-    for secret in secrets {
+    for secret in secrets.into_iter().filter(|s| s.len() >= MIN_SCRUBBED_LEN) {
         if let Some(len) = (1..secret.len()).rev().find(|&len| out.ends_with(&secret[..len])) {
             out.truncate(out.len() - len);
             out.extend_from_slice(b"[redacted]");
@@ -138,12 +142,19 @@ mod tests {
 
     #[test]
     fn scrub_removes_every_occurrence() {
-        let body = b"{\"echo\":\"sk_X\",\"again\":\"sk_Xsk_X\",\"k\":\"pk\"}";
-        let out = String::from_utf8(scrub(body, [b"sk_X", b"pk"])).expect("utf8");
+        let body = b"{\"echo\":\"sk_XXXXXXXX\",\"again\":\"sk_XXXXXXXXsk_XXXXXXXX\",\"k\":\"pk_YYYYYYYY\"}";
+        let out = String::from_utf8(scrub(body, [b"sk_XXXXXXXX", b"pk_YYYYYYYY"])).expect("utf8");
         assert_eq!(
             out,
             "{\"echo\":\"[redacted]\",\"again\":\"[redacted][redacted]\",\"k\":\"[redacted]\"}"
         );
+    }
+
+    #[test]
+    fn short_placeholders_are_left_alone() {
+        let body = b"{\"status\":\"error\",\"message\":\"keys k and s\"}";
+        assert_eq!(scrub(body, [b"s", b"k"]), body.to_vec());
+        assert_eq!(scrub_cut(body, [b"s", b"k"]), body.to_vec());
     }
 
     #[test]

@@ -71,6 +71,22 @@ pub struct WebhookEvent {
 }
 
 impl WebhookEvent {
+    /// An event about `reference` reaching `status`, for tests and fakes.
+    #[must_use]
+    pub fn new(reference: Reference, status: PaymentStatus) -> Self {
+        WebhookEvent {
+            event_id: None,
+            event_type: None,
+            reference_id: Some(reference),
+            transaction_id: None,
+            status: Some(status),
+            amount: None,
+            currency: None,
+            occurred_at: None,
+            extra: Extra::new(),
+        }
+    }
+
     /// Reads an event from a delivery's raw body.
     ///
     /// # Errors

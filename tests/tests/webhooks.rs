@@ -240,3 +240,46 @@ async fn injected_proxy_pages_and_drops_become_typed_errors() {
     let err = client.payment_status(status).await.expect_err("unknown reference");
     assert_eq!(err.status(), Some(404), "a delayed call is then handled normally");
 }
+
+#[tokio::test]
+async fn dropping_the_sandbox_stops_pending_webhooks() {
+    let sandbox = Sandbox::builder()
+        .completion_delay(Duration::from_millis(300))
+        .webhooks(WebhookSettings::default().duplicate_rate(0.0))
+        .start()
+        .await
+        .expect("sandbox starts");
+    let receiver = ScriptedServer::start(vec![], Action::json(200, "{}")).await;
+    sandbox
+        .client()
+        .expect("client")
+        .create_payment(request("255712345678", &receiver.base_url()))
+        .await
+        .expect("created");
+    deliveries(&receiver, 1).await;
+    drop(sandbox);
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(
+        receiver.requests().len(),
+        1,
+        "the final event was due after the sandbox stopped"
+    );
+}
+
+#[tokio::test]
+async fn a_fault_can_be_injected_for_ever_without_memory() {
+    let sandbox = sandbox(WebhookSettings::default()).await;
+    sandbox.inject(&Fault::Status(503), usize::MAX);
+    let client = sandbox
+        .client_builder()
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("client");
+    for _ in 0..3 {
+        let err = client
+            .payment_status(senjaro_api::PaymentStatusRequest::new("r"))
+            .await
+            .expect_err("503");
+        assert_eq!(err.status(), Some(503));
+    }
+}

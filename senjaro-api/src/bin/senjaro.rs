@@ -52,7 +52,8 @@ Exit codes:
   4  transport failure, timeout (`payments wait` included) or an answer that cannot be read
   5  outcome unknown: the create may have reached SenjaroPay; run it again with the same
      --idempotency-key, never a new one
-  6  `payments wait`: the payment ended FAILED (the payment is printed as on success)";
+  6  `payments wait`: the payment ended FAILED (the payment is printed as on success)
+  130  `payments wait` interrupted by Ctrl-C (run it again to resume)";
 
 /// Command-line client for the SenjaroPay merchant API: create mobile-money payments, follow
 /// them to their final state, run the sandbox.

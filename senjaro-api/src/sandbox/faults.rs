@@ -5,7 +5,8 @@ use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 /// One way a call can go wrong, injected with [`Server::inject`](super::Server::inject) or
-/// [`Sandbox::inject`](super::Sandbox::inject).
+/// [`Sandbox::inject`](super::Sandbox::inject). A `Status` or `Html` code that is not an HTTP
+/// status (outside 100..=999) is answered as 503.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Fault {
@@ -23,17 +24,26 @@ pub enum Fault {
     Delay(Duration),
 }
 
-/// The queue of faults still to inject, oldest first.
+/// The faults still to inject, oldest first, each with how many requests it still affects.
 #[derive(Debug, Default)]
-pub(crate) struct Faults(Mutex<VecDeque<Fault>>);
+pub(crate) struct Faults(Mutex<VecDeque<(Fault, usize)>>);
 
 impl Faults {
     pub(crate) fn inject(&self, fault: &Fault, times: usize) {
-        let mut queue = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        queue.extend(std::iter::repeat_n(fault, times).cloned());
+        if times > 0 {
+            let mut queue = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+            queue.push_back((fault.clone(), times));
+        }
     }
 
     pub(crate) fn next(&self) -> Option<Fault> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner).pop_front()
+        let mut queue = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let (fault, left) = queue.front_mut()?;
+        let fault = fault.clone();
+        *left -= 1;
+        if *left == 0 {
+            queue.pop_front();
+        }
+        Some(fault)
     }
 }

@@ -178,3 +178,10 @@ impl Sandbox {
         self.server.inject(fault, times);
     }
 }
+
+impl Drop for Sandbox {
+    /// Stops serving (the server's own drop) and stops webhook deliveries still pending.
+    fn drop(&mut self) {
+        self.api.stop_webhooks();
+    }
+}

@@ -227,7 +227,7 @@ async fn handle(served: &Served, request: Request<HyperBody>) -> Result<Response
 }
 
 fn injected_status(status: u16) -> Response<Full<Bytes>> {
-    let code = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+    let code = error_status(status);
     let mut response = error(code, "injected_fault", "fault injected by the sandbox");
     if code == StatusCode::TOO_MANY_REQUESTS {
         response
@@ -237,8 +237,14 @@ fn injected_status(status: u16) -> Response<Full<Bytes>> {
     response
 }
 
+/// An injected fault's status as given (a 200 with an HTML page is a useful fault too), or
+/// 503 when it is not an HTTP status (100..=999).
+fn error_status(status: u16) -> StatusCode {
+    StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE)
+}
+
 fn injected_html(status: u16) -> Response<Full<Bytes>> {
-    let code = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY);
+    let code = error_status(status);
     let page = format!(
         "<html><head><title>{code}</title></head><body><h1>{code}</h1><p>upstream unavailable</p></body></html>"
     );

@@ -65,6 +65,11 @@ impl SandboxApi {
         }
     }
 
+    /// Stops webhook deliveries: none starts, and no retry happens, after this.
+    pub fn stop_webhooks(&self) {
+        self.webhooks.stop();
+    }
+
     /// Every webhook delivery attempt so far, oldest first.
     #[must_use]
     pub fn webhook_deliveries(&self) -> Vec<WebhookDelivery> {

@@ -1,6 +1,7 @@
 //! The sandbox's webhook sender: one JSON event per state change, posted to the payment's
 //! `webhook_url`, retried with backoff until a 2xx, and sometimes delivered twice.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -89,6 +90,8 @@ pub(crate) struct WebhookSender {
     http: reqwest::Client,
     settings: WebhookSettings,
     log: Mutex<Vec<WebhookDelivery>>,
+    /// Set when the sandbox stops: no delivery or retry starts after it.
+    stopped: AtomicBool,
 }
 
 impl std::fmt::Debug for WebhookSender {
@@ -108,7 +111,17 @@ impl WebhookSender {
             http,
             settings,
             log: Mutex::new(Vec::new()),
+            stopped: AtomicBool::new(false),
         }
+    }
+
+    /// Stops all further deliveries and retries.
+    pub(crate) fn stop(&self) {
+        self.stopped.store(true, Ordering::SeqCst);
+    }
+
+    fn is_stopped(&self) -> bool {
+        self.stopped.load(Ordering::SeqCst)
     }
 
     pub(crate) fn deliveries(&self) -> Vec<WebhookDelivery> {
@@ -117,6 +130,9 @@ impl WebhookSender {
 
     /// Delivers `event` to `url` in the background: at least once, sometimes twice.
     pub(crate) fn send(self: &Arc<Self>, url: &str, event: &WebhookEvent) {
+        if self.is_stopped() {
+            return;
+        }
         let Ok(body) = serde_json::to_vec(event) else { return };
         let copies = if fastrand::f64() < self.settings.duplicate_rate {
             2
@@ -134,6 +150,9 @@ impl WebhookSender {
     async fn deliver(&self, url: &str, body: &[u8], event_id: &str) {
         let mut pause = self.settings.first_retry;
         for attempt in 1..=self.settings.max_attempts {
+            if self.is_stopped() {
+                return;
+            }
             let mut request = self
                 .http
                 .post(url)

@@ -25,6 +25,16 @@ pub(crate) fn client(base_url_flag: Option<&str>, timeout: Option<Duration>) -> 
         Some(url) => Some(url.to_owned()),
         None => var(BASE_URL_VAR)?,
     };
+    if let Some(url) = &base_url {
+        let valid = reqwest::Url::parse(url)
+            .ok()
+            .is_some_and(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some());
+        if !valid {
+            return Err(CliError::config(
+                "the base URL (--base-url or SENJARO_BASE_URL) is not an http(s) URL, such as http://127.0.0.1:8080",
+            ));
+        }
+    }
     let (key, secret) = match (key, secret, &base_url) {
         (Some(key), Some(secret), _) => (key, secret),
         (Some(_), None, _) => {

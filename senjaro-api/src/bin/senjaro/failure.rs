@@ -24,6 +24,8 @@ pub(crate) mod exit {
     pub(crate) const OUTCOME_UNKNOWN: u8 = 5;
     /// `payments wait`: the payment ended FAILED.
     pub(crate) const PAYMENT_FAILED: u8 = 6;
+    /// `payments wait` was interrupted (Ctrl-C), as shells report for SIGINT.
+    pub(crate) const INTERRUPTED: u8 = 130;
 }
 
 /// A failed command.
@@ -57,6 +59,11 @@ impl CliError {
     /// The command could not run for a local reason: exit 1.
     pub(crate) fn io(message: impl Into<String>) -> Self {
         CliError::new("io", exit::COULD_NOT_RUN, message)
+    }
+
+    /// A wait stopped by Ctrl-C: exit 130.
+    pub(crate) fn interrupted(message: impl Into<String>) -> Self {
+        CliError::new("interrupted", exit::INTERRUPTED, message)
     }
 
     /// A wait that ran out of time: exit 4.
@@ -147,9 +154,9 @@ impl CliError {
         if json {
             let mut out = std::io::stdout().lock();
             // Nothing more can be done if stdout is gone; stderr still gets the line.
-            let _ = writeln!(out, "{}", self.to_json()).and_then(|()| out.flush());
+            let _ = writeln!(out, "{}", crate::output::redact(&self.to_json().to_string())).and_then(|()| out.flush());
         }
-        let _ = writeln!(std::io::stderr().lock(), "{}", self.line());
+        let _ = writeln!(std::io::stderr().lock(), "{}", crate::output::redact(&self.line()));
         ExitCode::from(self.exit)
     }
 }

@@ -11,10 +11,26 @@ use crate::failure::CliError;
 /// Writes `text` to stdout. A closed stdout (`senjaro openapi | head -1`) is an error to
 /// report, not a panic.
 pub(crate) fn emit(text: &str) -> Result<(), CliError> {
+    let text = redact(text);
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())
         .map_err(|e| CliError::io(format!("cannot write to stdout: {e}")))
+}
+
+/// `text` with the credentials from the environment replaced by `[redacted]`: a server can
+/// echo them in any field of a successful answer, and this tool prints whole answers.
+pub(crate) fn redact(text: &str) -> String {
+    let mut text = text.to_owned();
+    for name in ["SENJARO_API_SECRET", "SENJARO_API_KEY"] {
+        if let Ok(value) = std::env::var(name)
+            && !value.is_empty()
+            && text.contains(&value)
+        {
+            text = text.replace(&value, "[redacted]");
+        }
+    }
+    text
 }
 
 /// Writes one JSON document on one line.

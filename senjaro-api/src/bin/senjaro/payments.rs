@@ -71,16 +71,17 @@ async fn wait(client: &Client, reference: Reference, timeout: Duration, json: bo
     let waiting = wait_for_final(client, &reference, options, |payment| {
         *last_seen.lock().unwrap_or_else(PoisonError::into_inner) = Some(payment.status.clone());
     });
-    let result = match &progress {
-        None => waiting.await,
-        Some(progress) => {
-            // Redraws until the wait ends; the wait itself is bounded by `timeout`.
-            let mut waiting = std::pin::pin!(waiting);
-            let mut tick = tokio::time::interval(Duration::from_millis(125));
-            loop {
-                tokio::select! {
-                    result = &mut waiting => break result,
-                    _ = tick.tick() => {
+    // Redraws (on a terminal) until the wait ends, bounded by `timeout`, or Ctrl-C stops it.
+    let result = {
+        let mut waiting = std::pin::pin!(waiting);
+        let mut tick = tokio::time::interval(Duration::from_millis(125));
+        let mut interrupt = std::pin::pin!(tokio::signal::ctrl_c());
+        loop {
+            tokio::select! {
+                result = &mut waiting => break Some(result),
+                _ = &mut interrupt => break None,
+                _ = tick.tick(), if progress.is_some() => {
+                    if let Some(progress) = &progress {
                         progress.draw(last_seen.lock().unwrap_or_else(PoisonError::into_inner).as_ref());
                     }
                 }
@@ -90,6 +91,13 @@ async fn wait(client: &Client, reference: Reference, timeout: Duration, json: bo
     if progress.is_some() {
         Progress::clear();
     }
+    let Some(result) = result else {
+        let last = last_seen.into_inner().unwrap_or_else(PoisonError::into_inner);
+        let seen = last.map_or_else(|| "no status yet".to_owned(), |s| format!("last seen {s}"));
+        return Err(CliError::interrupted(format!(
+            "interrupted while waiting for payment {reference} ({seen}); run `senjaro payments wait {reference}` again to resume"
+        )));
+    };
     let payment = match result {
         Ok(payment) => payment,
         Err(Error::Timeout(_)) => {
